@@ -1,0 +1,57 @@
+# labo4j's CUDA backend.
+#
+#   include(${CMAKE_CURRENT_SOURCE_DIR}/../cmake/LaboCuda.cmake)   # from native/CMakeLists.txt
+#   labo_add_cuda_backend(labo)
+#
+# With a CUDA compiler (the caller did check_language(CUDA) / enable_language(CUDA), so that
+# CMAKE_CUDA_COMPILER is set) the kernels in native/src/cuda/*.cu are added to the target, compiled
+# for LABO_CUDA_ARCHITECTURES, and the CUDA runtime is linked statically (the library then needs
+# only the driver at run time: without one, every CUDA call answers LABO_STATUS_NO_CUDA_DEVICE).
+# Without a CUDA compiler, native/src/cuda/cuda_unavailable.cpp provides the same symbols.
+include_guard(GLOBAL)
+
+set(LABO_CUDA_ARCHITECTURES "80;90" CACHE STRING
+    "CUDA architectures of the labo4j kernels (CMake CUDA_ARCHITECTURES syntax, e.g. 80;90 or 90-real)")
+option(LABO_CUDA_WERROR "Treat warnings of the labo4j CUDA sources (host and device) as errors" OFF)
+option(LABO_CUDA_VERBOSE_PTXAS "Print ptxas register and spill statistics of the labo4j kernels" OFF)
+
+set(_LABO_CUDA_SOURCE_DIR "${CMAKE_CURRENT_LIST_DIR}/../native/src/cuda")
+
+function(labo_add_cuda_backend target)
+    if(NOT TARGET ${target})
+        message(FATAL_ERROR "labo_add_cuda_backend: ${target} is not a target")
+    endif()
+    if(CMAKE_CUDA_COMPILER)
+        target_sources(${target} PRIVATE
+            "${_LABO_CUDA_SOURCE_DIR}/cuda_common.cu"
+            "${_LABO_CUDA_SOURCE_DIR}/cuda_backend.cu"
+            "${_LABO_CUDA_SOURCE_DIR}/cuda_api.cu"
+            "${_LABO_CUDA_SOURCE_DIR}/target_check.cu"
+            "${_LABO_CUDA_SOURCE_DIR}/label_loss.cu"
+            "${_LABO_CUDA_SOURCE_DIR}/loss_reduce.cu")
+        set_target_properties(${target} PROPERTIES
+            CUDA_ARCHITECTURES "${LABO_CUDA_ARCHITECTURES}"
+            CUDA_RUNTIME_LIBRARY Static
+            CUDA_STANDARD 17
+            CUDA_STANDARD_REQUIRED ON
+            CUDA_EXTENSIONS OFF
+            CUDA_SEPARABLE_COMPILATION OFF
+            CUDA_VISIBILITY_PRESET hidden
+            POSITION_INDEPENDENT_CODE ON)
+        set(_flags -Xcompiler=-fPIC -Xcompiler=-Wall,-Wextra -lineinfo)
+        if(LABO_CUDA_WERROR)
+            list(APPEND _flags -Werror=all-warnings -Xcompiler=-Werror)
+        endif()
+        if(LABO_CUDA_VERBOSE_PTXAS)
+            list(APPEND _flags -Xptxas=-v)
+        endif()
+        target_compile_options(${target} PRIVATE "$<$<COMPILE_LANGUAGE:CUDA>:${_flags}>")
+        target_include_directories(${target} PRIVATE "${_LABO_CUDA_SOURCE_DIR}/../../include")
+        target_compile_definitions(${target} PRIVATE LABO_WITH_CUDA=1)
+        message(STATUS "labo4j: CUDA backend enabled (${CMAKE_CUDA_COMPILER}, architectures ${LABO_CUDA_ARCHITECTURES})")
+    else()
+        target_sources(${target} PRIVATE "${_LABO_CUDA_SOURCE_DIR}/cuda_unavailable.cpp")
+        target_include_directories(${target} PRIVATE "${_LABO_CUDA_SOURCE_DIR}/../../include")
+        message(STATUS "labo4j: no CUDA compiler, building without the CUDA backend")
+    endif()
+endfunction()

@@ -1,0 +1,98 @@
+package org.labo4j;
+
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptions;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+import org.labo4j.nativeapi.LaboNative;
+import org.labo4j.nativeapi.LaboNative.LossArgs;
+import org.labo4j.nativeapi.LaboNative.LossConfig;
+
+/** One call of the fused native kernel on libtorch tensors: argument marshalling and status handling. */
+final class FusedLossCall {
+    private FusedLossCall() {}
+
+    /** Where the gradient goes. */
+    enum GradTarget { NONE, NEW_TENSOR, IN_PLACE }
+
+    static LossOutput run(LabelRegularizer regularizer, Tensor logits, Tensor targets, GradTarget gradTarget,
+                          boolean diagnostics) {
+        final TensorChecks.RowLayout layout = TensorChecks.checkLogits(logits);
+        TensorChecks.checkTargets(targets, logits, layout);
+
+        final TensorOptions floatOptions = new TensorOptions(ScalarType.Float);
+        final boolean perRow = regularizer.reduction() == Reduction.NONE;
+        final Tensor loss = perRow ? logits.new_empty(layout.leadingShape(), floatOptions)
+                : logits.new_empty(new long[0], floatOptions);
+        final Tensor grad = switch (gradTarget) {
+            case NONE -> null;
+            case NEW_TENSOR -> logits.new_empty(shapeOf(logits), new TensorOptions(TensorChecks.dtype(logits)));
+            case IN_PLACE -> logits;
+        };
+        final Tensor temperature = diagnostics ? logits.new_empty(layout.leadingShape(), floatOptions) : null;
+        final Tensor entropy = diagnostics ? logits.new_empty(layout.leadingShape(), floatOptions) : null;
+        final Tensor pTarget = diagnostics ? logits.new_empty(layout.leadingShape(), floatOptions) : null;
+
+        try (LossConfig config = regularizer.nativeConfig(); LossArgs args = new LossArgs()) {
+            args.dtype(nativeDtype(TensorChecks.dtype(logits)))
+                    .rows(layout.rows())
+                    .vocab(layout.vocab())
+                    .logits_row_stride(layout.rowStride())
+                    .logits(logits.data_ptr())
+                    .targets(targets.data_ptr_long())
+                    .loss(loss.data_ptr_float());
+            if (grad != null) {
+                // A new gradient is contiguous; an in-place one keeps the logits' row stride.
+                args.grad(grad.data_ptr()).grad_row_stride(gradTarget == GradTarget.IN_PLACE ? layout.rowStride() : layout.vocab());
+            }
+            if (diagnostics) {
+                args.row_temperature(temperature.data_ptr_float())
+                        .row_entropy(entropy.data_ptr_float())
+                        .row_p_target(pTarget.data_ptr_float());
+            }
+            if (logits.is_cuda()) {
+                final int device = logits.device().index();
+                args.device_type(LaboNative.LABO_DEVICE_CUDA).device_index(device).stream(CudaStreams.current(device));
+            }
+            check(LaboNative.labo_loss_forward_backward(config, args));
+        }
+        return new LossOutput(loss, grad, temperature, entropy, pTarget);
+    }
+
+    static void check(int status) {
+        if (status == LaboNative.LABO_STATUS_OK) {
+            return;
+        }
+        final String message = LaboNative.labo_last_error().getString();
+        if (status == LaboNative.LABO_STATUS_INVALID_ARGUMENT) {
+            throw new IllegalArgumentException(message);
+        }
+        throw new LaboException(status, message);
+    }
+
+    static int nativeDtype(ScalarType type) {
+        return switch (type) {
+            case Float -> LaboNative.LABO_DTYPE_FLOAT32;
+            case BFloat16 -> LaboNative.LABO_DTYPE_BFLOAT16;
+            case Half -> LaboNative.LABO_DTYPE_FLOAT16;
+            default -> throw new IllegalArgumentException("logits dtype = " + type + " is not supported");
+        };
+    }
+
+    static long[] shapeOf(Tensor t) {
+        final long[] s = new long[(int) t.dim()];
+        for (int d = 0; d < s.length; d++) {
+            s[d] = t.size(d);
+        }
+        return s;
+    }
+
+    /** libtorch's current CUDA stream; a class of its own so that CPU-only use never loads CUDA classes. */
+    static final class CudaStreams {
+        private CudaStreams() {}
+
+        static Pointer current(int device) {
+            return org.bytedeco.pytorch.global.torch_cuda.getCurrentCUDAStream((byte) device).stream();
+        }
+    }
+}

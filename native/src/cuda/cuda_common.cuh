@@ -1,0 +1,269 @@
+// Shared pieces of the CUDA backend: host-side error and device helpers, the dtype traits with
+// 16-byte vector load/store, and warp/block all-reductions of small statistic structs.
+#ifndef LABO_SRC_CUDA_CUDA_COMMON_CUH_
+#define LABO_SRC_CUDA_CUDA_COMMON_CUH_
+
+#include <cuda_runtime.h>
+#include <cuda_bf16.h>
+#include <cuda_fp16.h>
+
+#include <cstdint>
+
+#include "../loss_problem.h"
+
+namespace labo {
+namespace cuda {
+
+// ---------------------------------------------------------------------------------------------
+// Host helpers
+// ---------------------------------------------------------------------------------------------
+
+// Reports a failed CUDA runtime call as LABO_STATUS_CUDA_ERROR (or NO_CUDA_DEVICE when the
+// runtime says there is no driver or device) and clears the runtime's non-sticky error.
+labo_status report_cuda_error(cudaError_t error, const char *what);
+
+// Checks the last launch (cudaGetLastError); returns OK or reports the error with `what`.
+labo_status check_launch(const char *what);
+
+// Switches to `device` for the lifetime of the object and restores the previous device after.
+class DeviceGuard {
+public:
+    DeviceGuard() = default;
+    DeviceGuard(const DeviceGuard &) = delete;
+    DeviceGuard &operator=(const DeviceGuard &) = delete;
+    ~DeviceGuard();
+    // Returns OK, NO_CUDA_DEVICE (no driver, no device), INVALID_ARGUMENT (device out of range)
+    // or CUDA_ERROR, with the message set.
+    labo_status enter(int device);
+
+private:
+    int previous_ = -1;
+    bool switched_ = false;
+};
+
+// Checks that `ptr` is memory the device `device` can use in a kernel: device memory of that
+// device or managed memory. Reports INVALID_ARGUMENT naming `name` otherwise.
+labo_status check_device_pointer(const void *ptr, const char *name, int device);
+
+constexpr int kWarpSize = 32;
+constexpr unsigned kFullMask = 0xffffffffu;
+
+// ---------------------------------------------------------------------------------------------
+// Data types. Elements are handled as raw storage (float or 16-bit patterns) and converted to
+// float for arithmetic. A "chunk" is 16 bytes: kVec elements, loaded and stored as one uint4.
+// ---------------------------------------------------------------------------------------------
+
+struct Float32Traits {
+    using Storage = float;
+    static constexpr int kVec = 4;
+    __device__ __forceinline__ static float to_float(Storage v) { return v; }
+    __device__ __forceinline__ static Storage from_float(float v) { return v; }
+    __device__ __forceinline__ static void unpack(const uint4 &raw, float (&z)[kVec]) {
+        z[0] = __uint_as_float(raw.x);
+        z[1] = __uint_as_float(raw.y);
+        z[2] = __uint_as_float(raw.z);
+        z[3] = __uint_as_float(raw.w);
+    }
+    __device__ __forceinline__ static uint4 pack(const float (&g)[kVec]) {
+        return make_uint4(__float_as_uint(g[0]), __float_as_uint(g[1]), __float_as_uint(g[2]),
+                          __float_as_uint(g[3]));
+    }
+};
+
+// Shared by the two 16-bit types: element 2j is the low half of 32-bit word j (little endian).
+template <class Derived>
+struct Half16TraitsBase {
+    using Storage = unsigned short;
+    static constexpr int kVec = 8;
+    __device__ __forceinline__ static void unpack_word(unsigned w, float &lo, float &hi) {
+        lo = Derived::to_float(static_cast<Storage>(w & 0xffffu));
+        hi = Derived::to_float(static_cast<Storage>(w >> 16));
+    }
+    __device__ __forceinline__ static unsigned pack_word(float lo, float hi) {
+        return static_cast<unsigned>(Derived::from_float(lo)) |
+               (static_cast<unsigned>(Derived::from_float(hi)) << 16);
+    }
+    __device__ __forceinline__ static void unpack(const uint4 &raw, float (&z)[kVec]) {
+        unpack_word(raw.x, z[0], z[1]);
+        unpack_word(raw.y, z[2], z[3]);
+        unpack_word(raw.z, z[4], z[5]);
+        unpack_word(raw.w, z[6], z[7]);
+    }
+    __device__ __forceinline__ static uint4 pack(const float (&g)[kVec]) {
+        return make_uint4(pack_word(g[0], g[1]), pack_word(g[2], g[3]), pack_word(g[4], g[5]),
+                          pack_word(g[6], g[7]));
+    }
+};
+
+struct BFloat16Traits : Half16TraitsBase<BFloat16Traits> {
+    __device__ __forceinline__ static float to_float(Storage v) {
+        return __uint_as_float(static_cast<unsigned>(v) << 16);
+    }
+    __device__ __forceinline__ static Storage from_float(float v) {
+        return __bfloat16_as_ushort(__float2bfloat16_rn(v));
+    }
+};
+
+struct Float16Traits : Half16TraitsBase<Float16Traits> {
+    __device__ __forceinline__ static float to_float(Storage v) {
+        return __half2float(__ushort_as_half(v));
+    }
+    __device__ __forceinline__ static Storage from_float(float v) {
+        return __half_as_ushort(__float2half_rn(v));
+    }
+};
+
+// Element offset of `ptr` inside its 16-byte segment: row element k sits in chunk
+// (k + phase) / kVec of the aligned segment grid. `ptr` is aligned to sizeof(Storage).
+template <class Tr>
+__device__ __forceinline__ int chunk_phase(const void *ptr) {
+    return static_cast<int>((reinterpret_cast<uintptr_t>(ptr) & 15u) / sizeof(typename Tr::Storage));
+}
+
+// Chunk layout of one row of `vocab` elements whose first element has phase `phase`:
+// chunk c holds elements k0(c) .. k0(c)+kVec-1 (those inside [0, vocab)), k0(c) = c*kVec - phase.
+// Only the first and the last chunk can be partial.
+template <class Tr>
+struct RowGeometry {
+    static constexpr int kVec = Tr::kVec;
+    int64_t vocab;
+    int phase;
+    int64_t chunks;
+
+    __device__ __forceinline__ RowGeometry(const void *row, int64_t v)
+        : vocab(v), phase(chunk_phase<Tr>(row)), chunks((v + chunk_phase<Tr>(row) + kVec - 1) / kVec) {}
+    __device__ __forceinline__ int64_t first(int64_t c) const { return c * kVec - phase; }
+    __device__ __forceinline__ bool full(int64_t k0) const { return k0 >= 0 && k0 + kVec <= vocab; }
+    __device__ __forceinline__ bool inside(int64_t k) const { return k >= 0 && k < vocab; }
+};
+
+// Loads chunk c of a row: one 16-byte load when the chunk is full, element loads otherwise
+// (elements outside the row read as 0 and are never dereferenced).
+template <class Tr>
+__device__ __forceinline__ uint4 load_chunk(const typename Tr::Storage *row, const RowGeometry<Tr> &geo,
+                                            int64_t c) {
+    using Storage = typename Tr::Storage;
+    const int64_t k0 = geo.first(c);
+    if (geo.full(k0)) {
+        return *reinterpret_cast<const uint4 *>(row + k0);
+    }
+    union {
+        uint4 raw;
+        Storage e[Tr::kVec];
+    } u;
+    u.raw = make_uint4(0u, 0u, 0u, 0u);
+#pragma unroll
+    for (int i = 0; i < Tr::kVec; ++i) {
+        if (geo.inside(k0 + i)) u.e[i] = row[k0 + i];
+    }
+    return u.raw;
+}
+
+// Stores the kVec values of a gradient chunk whose first element is k0 (row elements only).
+// `vector_ok`: the chunk is full and the destination row has the same phase as the source row.
+template <class Tr>
+__device__ __forceinline__ void store_chunk(typename Tr::Storage *row, int64_t vocab, int64_t k0, bool vector_ok,
+                                            const float (&g)[Tr::kVec]) {
+    if (vector_ok) {
+        *reinterpret_cast<uint4 *>(row + k0) = Tr::pack(g);
+        return;
+    }
+#pragma unroll
+    for (int i = 0; i < Tr::kVec; ++i) {
+        const int64_t k = k0 + i;
+        if (k >= 0 && k < vocab) row[k] = Tr::from_float(g[i]);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reductions. A statistic type T provides identity(), combine(a, b) (commutative, evaluated
+// without contraction) and shfl_xor / shfl (member-wise warp shuffles). Every all-reduction ends
+// with a broadcast from one lane so that all threads of a group hold bit-identical results:
+// the row algorithm branches on them (Newton loop) and must stay group-uniform.
+// ---------------------------------------------------------------------------------------------
+
+// A group of LANES consecutive lanes of one warp (LANES = 4 .. 32) sharing one row.
+template <int LANES>
+struct WarpGroup {
+    static_assert(LANES >= 2 && LANES <= kWarpSize && (LANES & (LANES - 1)) == 0, "LANES: power of 2 <= 32");
+    unsigned mask;
+    int rank;      // 0 .. LANES-1
+    int base_lane; // first lane of the group in its warp
+
+    __device__ __forceinline__ WarpGroup() {
+        const int lane = static_cast<int>(threadIdx.x) & (kWarpSize - 1);
+        rank = lane & (LANES - 1);
+        base_lane = lane - rank;
+        mask = (LANES == kWarpSize) ? kFullMask : (((1u << LANES) - 1u) << base_lane);
+    }
+    __device__ __forceinline__ int size() const { return LANES; }
+
+    template <class T>
+    __device__ __forceinline__ T allreduce(T v) const {
+#pragma unroll
+        for (int offset = LANES / 2; offset > 0; offset >>= 1) {
+            v = T::combine(v, v.shfl_xor(mask, offset));
+        }
+        return v.shfl(mask, base_lane);
+    }
+};
+
+// All threads of a block share one row. `scratch` holds one T per warp (kReduceScratchBytes).
+constexpr int kReduceScratchBytes = 32 * 32;
+
+struct BlockGroup {
+    int rank;
+    int threads;
+    void *scratch;
+
+    __device__ __forceinline__ explicit BlockGroup(void *s)
+        : rank(static_cast<int>(threadIdx.x)), threads(static_cast<int>(blockDim.x)), scratch(s) {}
+    __device__ __forceinline__ int size() const { return threads; }
+
+    template <class T>
+    __device__ __forceinline__ static T warp_allreduce(T v) {
+#pragma unroll
+        for (int offset = kWarpSize / 2; offset > 0; offset >>= 1) {
+            v = T::combine(v, v.shfl_xor(kFullMask, offset));
+        }
+        return v;
+    }
+
+    // blockDim.x is a multiple of 32 and at most 1024. Two barriers: the first publishes the
+    // per-warp partials, the second keeps the scratch from being overwritten by the next call
+    // before every warp has read it.
+    template <class T>
+    __device__ __forceinline__ T allreduce(T v) const {
+        static_assert(sizeof(T) <= kReduceScratchBytes / 32, "statistic too large for the scratch");
+        T *partial = static_cast<T *>(scratch);
+        const int lane = rank & (kWarpSize - 1);
+        const int warp = rank / kWarpSize;
+        const int warps = threads / kWarpSize;
+        v = warp_allreduce(v);
+        if (lane == 0) partial[warp] = v;
+        __syncthreads();
+        T w = lane < warps ? partial[lane] : T::identity();
+        w = warp_allreduce(w);
+        w = w.shfl(kFullMask, 0);
+        __syncthreads();
+        return w;
+    }
+};
+
+// Sum of one double.
+struct DoubleSum {
+    double v;
+    __device__ __forceinline__ static DoubleSum identity() { return {0.0}; }
+    __device__ __forceinline__ static DoubleSum combine(const DoubleSum &a, const DoubleSum &b) {
+        return {__dadd_rn(a.v, b.v)};
+    }
+    __device__ __forceinline__ DoubleSum shfl_xor(unsigned mask, int offset) const {
+        return {__shfl_xor_sync(mask, v, offset)};
+    }
+    __device__ __forceinline__ DoubleSum shfl(unsigned mask, int src) const { return {__shfl_sync(mask, v, src)}; }
+};
+
+}  // namespace cuda
+}  // namespace labo
+
+#endif  // LABO_SRC_CUDA_CUDA_COMMON_CUH_

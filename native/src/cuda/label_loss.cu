@@ -1,0 +1,634 @@
+// The fused label-regularized loss kernels (METHOD.md): cross-entropy, label smoothing and LABO
+// (fixed or budget temperature), forward and backward in one sweep over each row of logits.
+//
+// One row is processed by one group of threads that keeps the row on chip from the first read of
+// the logits to the gradient write:
+//   - warp path   : a group of 4..32 lanes of one warp per row, the row in registers
+//                   (up to 8 16-byte chunks per lane: V <= ~1020 fp32, ~2040 bf16/fp16);
+//   - block-smem  : a block per row, the row in dynamic shared memory in its own dtype
+//                   (up to the device's opt-in limit: ~57K fp32 / ~115K bf16 on an H100);
+//   - block-stream: a block per row for longer rows; every pass re-reads the row from global
+//                   memory (L2), the result is the same.
+// The row algorithm (process_row) is written once against a "row view" (RegisterRow, SharedRow,
+// GlobalRow) and a thread "group" (WarpGroup, BlockGroup). A row is read as 16-byte chunks laid
+// on the aligned 16-byte grid of its own address, so any row start or stride gets vector loads
+// (only the first and last chunk of a row can be partial and use element loads).
+//
+// Passes over a row: (1) max, online sum of exp, sum of z, z_y, max/min over non-targets;
+// (2) LABO only: tempered sums at beta = 1/T (budget rule: the Newton/bisection solve, one pass per
+// step); (3) the gradient write. Accumulation is in fp32 (the budget solve's sums: fp32 within a
+// 16-byte chunk, fp64 across chunks and threads).
+#include <climits>
+#include <cstdint>
+
+#include "cuda_common.cuh"
+#include "launch.cuh"
+
+namespace labo {
+namespace cuda {
+
+namespace {
+
+__device__ __forceinline__ float f_inf() { return __int_as_float(0x7f800000); }
+__device__ __forceinline__ float f_nan() { return __int_as_float(0x7fffffff); }
+__device__ __forceinline__ double d_inf() { return __longlong_as_double(0x7ff0000000000000LL); }
+
+// Upper end of the budget solve's beta = 1/T: beta * (z - max) stays finite or -inf in fp32.
+constexpr double kBetaMax = 1e30;
+
+// ---------------------------------------------------------------------------------------------
+// Statistics of pass (1), mergeable across threads (and, later, across vocabulary shards).
+// ---------------------------------------------------------------------------------------------
+struct RowStats {
+    float m;       // max over the row
+    float s;       // sum of exp(z - m)
+    float zsum;    // sum of z over the row
+    float zy;      // z_y (only the owning thread contributes)
+    float nt_max;  // max over k != y
+    float nt_min;  // min over k != y
+
+    __device__ __forceinline__ static RowStats identity() {
+        return {-f_inf(), 0.f, 0.f, 0.f, -f_inf(), f_inf()};
+    }
+    __device__ __forceinline__ static RowStats combine(const RowStats &a, const RowStats &b) {
+        RowStats r;
+        r.m = fmaxf(a.m, b.m);
+        if (r.m == -f_inf()) {
+            r.s = 0.f;
+        } else {
+            r.s = __fadd_rn(__fmul_rn(a.s, expf(a.m - r.m)), __fmul_rn(b.s, expf(b.m - r.m)));
+        }
+        r.zsum = __fadd_rn(a.zsum, b.zsum);
+        r.zy = __fadd_rn(a.zy, b.zy);
+        r.nt_max = fmaxf(a.nt_max, b.nt_max);
+        r.nt_min = fminf(a.nt_min, b.nt_min);
+        return r;
+    }
+    __device__ __forceinline__ RowStats shfl_xor(unsigned mask, int offset) const {
+        return {__shfl_xor_sync(mask, m, offset),      __shfl_xor_sync(mask, s, offset),
+                __shfl_xor_sync(mask, zsum, offset),   __shfl_xor_sync(mask, zy, offset),
+                __shfl_xor_sync(mask, nt_max, offset), __shfl_xor_sync(mask, nt_min, offset)};
+    }
+    __device__ __forceinline__ RowStats shfl(unsigned mask, int src) const {
+        return {__shfl_sync(mask, m, src),      __shfl_sync(mask, s, src),      __shfl_sync(mask, zsum, src),
+                __shfl_sync(mask, zy, src),     __shfl_sync(mask, nt_max, src), __shfl_sync(mask, nt_min, src)};
+    }
+};
+
+// Tempered sums over k != y at one beta, with d = z - nt_max <= 0 and e = exp(beta d):
+// s = sum e, w1 = sum e d, w2 = sum e d^2.
+struct TemperedSums {
+    double s;
+    double w1;
+    double w2;
+
+    __device__ __forceinline__ static TemperedSums identity() { return {0.0, 0.0, 0.0}; }
+    __device__ __forceinline__ static TemperedSums combine(const TemperedSums &a, const TemperedSums &b) {
+        return {__dadd_rn(a.s, b.s), __dadd_rn(a.w1, b.w1), __dadd_rn(a.w2, b.w2)};
+    }
+    __device__ __forceinline__ TemperedSums shfl_xor(unsigned mask, int offset) const {
+        return {__shfl_xor_sync(mask, s, offset), __shfl_xor_sync(mask, w1, offset),
+                __shfl_xor_sync(mask, w2, offset)};
+    }
+    __device__ __forceinline__ TemperedSums shfl(unsigned mask, int src) const {
+        return {__shfl_sync(mask, s, src), __shfl_sync(mask, w1, src), __shfl_sync(mask, w2, src)};
+    }
+};
+
+// r_k = exp(beta (z_k - nt_max)) / s over k != y; m1 = E_r[z] - nt_max.
+struct TemperedSolution {
+    double beta;
+    double s;
+    double m1;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Row views. Each thread of a group owns the chunks c = rank, rank + size, ... of the row and
+// only ever touches those (the gradient of a chunk is written by the thread that read it, so the
+// gradient may alias the logits). load_pass() is the first pass (reads global memory and keeps
+// the chunks on chip); pass() replays them. f(raw, c) receives the raw 16 bytes of chunk c.
+// ---------------------------------------------------------------------------------------------
+
+// Loads U chunks before using them, for memory-level parallelism.
+template <int U, class Load, class F>
+__device__ __forceinline__ void strided_chunks(int64_t first, int64_t step, int64_t n, Load &&load, F &&f) {
+    int64_t c = first;
+    for (; c + (U - 1) * step < n; c += U * step) {
+        uint4 raw[U];
+#pragma unroll
+        for (int u = 0; u < U; ++u) raw[u] = load(c + u * step);
+#pragma unroll
+        for (int u = 0; u < U; ++u) f(raw[u], c + u * step);
+    }
+    for (; c < n; c += step) f(load(c), c);
+}
+
+template <class Tr, int LANES, int CPT>
+struct RegisterRow {
+    using Storage = typename Tr::Storage;
+    const Storage *row;
+    RowGeometry<Tr> geo;
+    int rank;
+    uint4 r[CPT];
+
+    __device__ __forceinline__ RegisterRow(const Storage *row_, int64_t vocab, int rank_)
+        : row(row_), geo(row_, vocab), rank(rank_) {}
+
+    template <class F>
+    __device__ __forceinline__ void load_pass(F &&f) {
+#pragma unroll
+        for (int j = 0; j < CPT; ++j) {
+            const int64_t c = rank + static_cast<int64_t>(j) * LANES;
+            r[j] = c < geo.chunks ? load_chunk<Tr>(row, geo, c) : make_uint4(0u, 0u, 0u, 0u);
+        }
+        pass(f);
+    }
+    template <class F>
+    __device__ __forceinline__ void pass(F &&f) {
+#pragma unroll
+        for (int j = 0; j < CPT; ++j) {
+            const int64_t c = rank + static_cast<int64_t>(j) * LANES;
+            if (c < geo.chunks) f(r[j], c);
+        }
+    }
+};
+
+template <class Tr>
+struct SharedRow {
+    using Storage = typename Tr::Storage;
+    const Storage *row;
+    RowGeometry<Tr> geo;
+    int rank;
+    int size;
+    uint4 *chunks;  // shared memory, geo.chunks entries
+
+    __device__ __forceinline__ SharedRow(const Storage *row_, int64_t vocab, int rank_, int size_, uint4 *chunks_)
+        : row(row_), geo(row_, vocab), rank(rank_), size(size_), chunks(chunks_) {}
+
+    template <class F>
+    __device__ __forceinline__ void load_pass(F &&f) {
+        strided_chunks<4>(
+            rank, size, geo.chunks, [&](int64_t c) { return load_chunk<Tr>(row, geo, c); },
+            [&](const uint4 &raw, int64_t c) {
+                chunks[c] = raw;
+                f(raw, c);
+            });
+    }
+    template <class F>
+    __device__ __forceinline__ void pass(F &&f) {
+        for (int64_t c = rank; c < geo.chunks; c += size) f(chunks[c], c);
+    }
+};
+
+template <class Tr>
+struct GlobalRow {
+    using Storage = typename Tr::Storage;
+    const Storage *row;
+    RowGeometry<Tr> geo;
+    int rank;
+    int size;
+
+    __device__ __forceinline__ GlobalRow(const Storage *row_, int64_t vocab, int rank_, int size_)
+        : row(row_), geo(row_, vocab), rank(rank_), size(size_) {}
+
+    template <class F>
+    __device__ __forceinline__ void load_pass(F &&f) {
+        pass(f);
+    }
+    template <class F>
+    __device__ __forceinline__ void pass(F &&f) {
+        strided_chunks<4>(
+            rank, size, geo.chunks, [&](int64_t c) { return load_chunk<Tr>(row, geo, c); }, f);
+    }
+};
+
+// ---------------------------------------------------------------------------------------------
+// The row algorithm.
+// ---------------------------------------------------------------------------------------------
+
+__device__ __forceinline__ float gradient_scale(const LossKernelParams &p) {
+    if (p.reduction != LABO_REDUCTION_MEAN) return 1.f;
+    const unsigned long long valid = *p.valid_rows;
+    return valid > 0ull ? static_cast<float>(1.0 / static_cast<double>(valid)) : 0.f;
+}
+
+__device__ __forceinline__ void write_row_outputs(const LossKernelParams &p, int64_t row, float loss,
+                                                  float temperature, float entropy, float p_target) {
+    p.row_loss[row] = loss;
+    if (p.row_temperature != nullptr) p.row_temperature[row] = temperature;
+    if (p.row_entropy != nullptr) p.row_entropy[row] = entropy;
+    if (p.row_p_target != nullptr) p.row_p_target[row] = p_target;
+}
+
+template <class Tr>
+__device__ void zero_gradient_row(typename Tr::Storage *grow, int64_t vocab, int rank, int size) {
+    const RowGeometry<Tr> geo(grow, vocab);
+    float zeros[Tr::kVec];
+#pragma unroll
+    for (int i = 0; i < Tr::kVec; ++i) zeros[i] = 0.f;
+    for (int64_t c = rank; c < geo.chunks; c += size) {
+        const int64_t k0 = geo.first(c);
+        store_chunk<Tr>(grow, vocab, k0, geo.full(k0), zeros);
+    }
+}
+
+// Tempered sums at beta over the non-target elements of the row.
+template <class Tr, class Group, class View>
+__device__ __forceinline__ TemperedSums tempered_sums(const Group &g, View &view, int64_t y, float nt_max,
+                                                      float beta) {
+    constexpr int kVec = Tr::kVec;
+    double s = 0.0, w1 = 0.0, w2 = 0.0;
+    view.pass([&](const uint4 &raw, int64_t c) {
+        float z[kVec];
+        Tr::unpack(raw, z);
+        const int64_t k0 = view.geo.first(c);
+        float cs = 0.f, cw1 = 0.f, cw2 = 0.f;
+#pragma unroll
+        for (int i = 0; i < kVec; ++i) {
+            const int64_t k = k0 + i;
+            if (view.geo.inside(k) && k != y) {
+                const float d = z[i] - nt_max;
+                const float e = expf(beta * d);
+                const float ed = e > 0.f ? e * d : 0.f;  // a -inf logit has weight 0, not NaN
+                cs += e;
+                cw1 += ed;
+                cw2 += e > 0.f ? ed * d : 0.f;
+            }
+        }
+        s += cs;
+        w1 += cw1;
+        w2 += cw2;
+    });
+    return g.allreduce(TemperedSums{s, w1, w2});
+}
+
+// Budget rule: beta = 1/T with KL(r || u_{-y}) = epsilon (METHOD.md section 3), Newton on beta
+// safeguarded by bisection on a bracket [lo, hi], started at sqrt(2 eps) / sigma_u. Every value
+// that steers the loop comes out of a group all-reduction, so the loop is group-uniform.
+template <class Tr, class Group, class View>
+__device__ TemperedSolution solve_budget(const LossKernelParams &p, const Group &g, View &view, int64_t y,
+                                         const RowStats &st) {
+    constexpr int kVec = Tr::kVec;
+    const double n = static_cast<double>(p.vocab - 1);
+    const double eps = static_cast<double>(p.budget_epsilon);
+
+    // eps == 0 (T = +inf), V == 2, or all non-target logits equal: r is uniform for every beta.
+    if (!(eps > 0.0) || p.vocab <= 2 || !(st.nt_max > st.nt_min)) {
+        const TemperedSums t = tempered_sums<Tr>(g, view, y, st.nt_max, 0.f);
+        return {0.0, t.s, t.w1 / t.s};
+    }
+
+    // sigma_u: plain standard deviation of the non-target logits.
+    const float mean_u = (st.zsum - st.zy) / static_cast<float>(n);
+    double sq = 0.0;
+    view.pass([&](const uint4 &raw, int64_t c) {
+        float z[kVec];
+        Tr::unpack(raw, z);
+        const int64_t k0 = view.geo.first(c);
+        float cs = 0.f;
+#pragma unroll
+        for (int i = 0; i < kVec; ++i) {
+            const int64_t k = k0 + i;
+            if (view.geo.inside(k) && k != y) {
+                const float d = z[i] - mean_u;
+                cs += d * d;
+            }
+        }
+        sq += cs;
+    });
+    const double sigma = sqrt(g.allreduce(DoubleSum{sq}).v / n);
+
+    double beta = sqrt(2.0 * eps) / sigma;
+    if (!(beta > 0.0) || !(beta < kBetaMax)) beta = 1.0;  // NaN, 0 or inf (non-finite logits)
+    const double tolerance = 1e-6 * fmax(1.0, eps);
+    const double log_n = log(n);
+    double lo = 0.0;
+    double hi = d_inf();
+    TemperedSums t;
+    for (int it = 0;; ++it) {
+        t = tempered_sums<Tr>(g, view, y, st.nt_max, static_cast<float>(beta));
+        const double m1 = t.w1 / t.s;
+        const double var = fmax(t.w2 / t.s - m1 * m1, 0.0);
+        const double f = (log_n - log(t.s) + beta * m1) - eps;  // KL(beta) - eps
+        if (!(fabs(f) > tolerance) || it >= p.max_iterations) break;  // converged, NaN, or the cap
+        if (f < 0.0) {
+            lo = beta;
+            if (beta >= kBetaMax) break;  // eps not reachable (ties at the top): r ~ one-hot
+        } else {
+            hi = beta;
+        }
+        const double slope = beta * var;  // dKL/dbeta
+        double next = beta - f / slope;
+        if (!(slope > 0.0) || !(next > lo) || !(next < hi)) {
+            next = hi < d_inf() ? 0.5 * (lo + hi) : 2.0 * beta;
+        }
+        beta = fmin(next, kBetaMax);
+    }
+    return {beta, t.s, t.w1 / t.s};
+}
+
+template <class Tr, class Group, class View>
+__device__ __forceinline__ void process_row(const LossKernelParams &p, int64_t row, float scale, const Group &g,
+                                            View &view) {
+    using Storage = typename Tr::Storage;
+    constexpr int kVec = Tr::kVec;
+    const int64_t vocab = p.vocab;
+    const int64_t y = p.targets[row];
+    const bool leader = g.rank == 0;
+    Storage *grow = p.grad != nullptr ? static_cast<Storage *>(p.grad) + row * p.grad_stride : nullptr;
+
+    // Ignored rows (and, defensively, targets outside [0, V): the host refuses those before this
+    // kernel runs) contribute nothing.
+    if (y == p.ignore_index || y < 0 || y >= vocab) {
+        if (grow != nullptr) zero_gradient_row<Tr>(grow, vocab, g.rank, g.size());
+        if (leader) write_row_outputs(p, row, 0.f, f_nan(), 0.f, f_nan());
+        return;
+    }
+    const bool tempered = p.smoothing == LABO_SMOOTHING_TEMPERED;
+
+    // Pass 1.
+    RowStats st = RowStats::identity();
+    view.load_pass([&](const uint4 &raw, int64_t c) {
+        float z[kVec];
+        Tr::unpack(raw, z);
+        const int64_t k0 = view.geo.first(c);
+        const bool full = view.geo.full(k0);
+        float cmax = -f_inf();
+#pragma unroll
+        for (int i = 0; i < kVec; ++i) {
+            const int64_t k = k0 + i;
+            if (full || view.geo.inside(k)) {
+                cmax = fmaxf(cmax, z[i]);
+                st.zsum += z[i];
+                if (k == y) {
+                    st.zy += z[i];
+                } else {
+                    st.nt_max = fmaxf(st.nt_max, z[i]);
+                    st.nt_min = fminf(st.nt_min, z[i]);
+                }
+            }
+        }
+        if (cmax > st.m) {
+            st.s *= expf(st.m - cmax);
+            st.m = cmax;
+        }
+        if (st.m != -f_inf()) {
+#pragma unroll
+            for (int i = 0; i < kVec; ++i) {
+                if (full || view.geo.inside(k0 + i)) st.s += expf(z[i] - st.m);
+            }
+        }
+    });
+    st = g.allreduce(st);
+
+    const float m = st.m;
+    const float log_s = logf(st.s);
+    const float zy = st.zy;
+    const float p_target = expf((zy - m) - log_s);
+    const float alpha = p.smoothing == LABO_SMOOTHING_NONE ? 0.f : p.alpha;
+
+    float loss, temperature, entropy;
+    float q_uniform = 0.f;   // alpha / V for label smoothing
+    float beta = 0.f;        // LABO: r_k = exp(beta (z_k - nt_max) - log_s_r), k != y
+    float log_s_r = 0.f;
+    if (p.smoothing == LABO_SMOOTHING_NONE) {
+        loss = log_s + (m - zy);
+        temperature = f_nan();
+        entropy = 0.f;
+    } else if (p.smoothing == LABO_SMOOTHING_UNIFORM) {
+        const float mean = st.zsum / static_cast<float>(vocab);
+        loss = log_s + (m - zy) + alpha * (zy - mean);
+        temperature = f_inf();
+        entropy = logf(static_cast<float>(vocab));
+        q_uniform = alpha / static_cast<float>(vocab);
+    } else {
+        TemperedSolution sol;
+        if (p.temperature_rule == LABO_TEMPERATURE_FIXED) {
+            const TemperedSums t = tempered_sums<Tr>(g, view, y, st.nt_max, p.beta_fixed);
+            sol = {static_cast<double>(p.beta_fixed), t.s, t.w1 / t.s};
+            temperature = p.temperature;
+        } else {
+            sol = solve_budget<Tr>(p, g, view, y, st);
+            temperature = sol.beta > 0.0 ? static_cast<float>(1.0 / sol.beta) : f_inf();
+        }
+        const float mu = st.nt_max + static_cast<float>(sol.m1);  // E_r[z]
+        loss = log_s + (m - zy) + alpha * (zy - mu);
+        entropy = static_cast<float>(log(sol.s) - sol.beta * sol.m1);
+        beta = static_cast<float>(sol.beta);
+        log_s_r = static_cast<float>(log(sol.s));
+    }
+    if (leader) write_row_outputs(p, row, loss, temperature, entropy, p_target);
+
+    // Pass 3: grad_k = scale * (p_k - q_k), q = (1 - alpha) e_y + alpha r.
+    if (grow == nullptr) return;
+    const bool same_phase = chunk_phase<Tr>(grow) == view.geo.phase;
+    const float q_target = 1.f - alpha;
+    const float nt_max = st.nt_max;
+    view.pass([&](const uint4 &raw, int64_t c) {
+        float z[kVec];
+        Tr::unpack(raw, z);
+        const int64_t k0 = view.geo.first(c);
+        float gk[kVec];
+#pragma unroll
+        for (int i = 0; i < kVec; ++i) {
+            const int64_t k = k0 + i;
+            float q = q_uniform;
+            if (k == y) {
+                q += q_target;
+            } else if (tempered) {
+                q += alpha * expf(beta * (z[i] - nt_max) - log_s_r);
+            }
+            gk[i] = scale * (expf((z[i] - m) - log_s) - q);
+        }
+        store_chunk<Tr>(grow, vocab, k0, same_phase && view.geo.full(k0), gk);
+    });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Kernels.
+// ---------------------------------------------------------------------------------------------
+
+constexpr int kWarpPathThreads = 256;
+constexpr int kMaxBlockThreads = 1024;
+
+template <class Tr, int LANES, int CPT>
+__global__ void __launch_bounds__(kWarpPathThreads) label_loss_warp_kernel(const LossKernelParams p) {
+    const WarpGroup<LANES> g;
+    const float scale = gradient_scale(p);
+    const int64_t rows_per_block = kWarpPathThreads / LANES;
+    const int64_t slot = threadIdx.x / LANES;
+    for (int64_t row = blockIdx.x * rows_per_block + slot; row < p.rows; row += gridDim.x * rows_per_block) {
+        const auto *lrow = static_cast<const typename Tr::Storage *>(p.logits) + row * p.logits_stride;
+        RegisterRow<Tr, LANES, CPT> view(lrow, p.vocab, g.rank);
+        process_row<Tr>(p, row, scale, g, view);
+    }
+}
+
+template <class Tr>
+__global__ void __launch_bounds__(kMaxBlockThreads) label_loss_block_smem_kernel(const LossKernelParams p) {
+    extern __shared__ __align__(16) unsigned char dynamic_smem[];
+    const BlockGroup g(dynamic_smem);
+    uint4 *chunks = reinterpret_cast<uint4 *>(dynamic_smem + kReduceScratchBytes);
+    const float scale = gradient_scale(p);
+    for (int64_t row = blockIdx.x; row < p.rows; row += gridDim.x) {
+        const auto *lrow = static_cast<const typename Tr::Storage *>(p.logits) + row * p.logits_stride;
+        SharedRow<Tr> view(lrow, p.vocab, g.rank, g.size(), chunks);
+        process_row<Tr>(p, row, scale, g, view);
+    }
+}
+
+template <class Tr>
+__global__ void __launch_bounds__(kMaxBlockThreads) label_loss_block_stream_kernel(const LossKernelParams p) {
+    extern __shared__ __align__(16) unsigned char dynamic_smem[];
+    const BlockGroup g(dynamic_smem);
+    const float scale = gradient_scale(p);
+    for (int64_t row = blockIdx.x; row < p.rows; row += gridDim.x) {
+        const auto *lrow = static_cast<const typename Tr::Storage *>(p.logits) + row * p.logits_stride;
+        GlobalRow<Tr> view(lrow, p.vocab, g.rank, g.size());
+        process_row<Tr>(p, row, scale, g, view);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Path selection and launch.
+// ---------------------------------------------------------------------------------------------
+
+enum class PathKind { kWarp, kBlockShared, kBlockStream };
+
+struct Path {
+    PathKind kind = PathKind::kWarp;
+    int lanes = 32;         // warp path
+    int chunks_per_lane = 1;  // warp path
+    int threads = kWarpPathThreads;
+    size_t smem = 0;
+};
+
+constexpr int kWarpPathMaxChunksPerLane = 8;
+
+int pow2_ceil(int64_t v) {
+    int r = 1;
+    while (r < v && r < (1 << 30)) r <<= 1;
+    return r;
+}
+
+labo_status choose_path(int vec, int64_t vocab, int device, Path *path) {
+    // Chunks of a row for the worst phase (vec - 1).
+    const int64_t max_chunks = (vocab + 2 * vec - 2) / vec;
+    if (max_chunks <= static_cast<int64_t>(kWarpSize) * kWarpPathMaxChunksPerLane) {
+        path->kind = PathKind::kWarp;
+        path->threads = kWarpPathThreads;
+        path->smem = 0;
+        if (max_chunks <= kWarpSize) {
+            path->lanes = max_chunks <= 4 ? 4 : max_chunks <= 8 ? 8 : max_chunks <= 16 ? 16 : 32;
+            path->chunks_per_lane = 1;
+        } else {
+            path->lanes = kWarpSize;
+            path->chunks_per_lane = max_chunks <= 2 * kWarpSize ? 2 : max_chunks <= 4 * kWarpSize ? 4 : 8;
+        }
+        return LABO_STATUS_OK;
+    }
+    int optin = 0;
+    const cudaError_t error = cudaDeviceGetAttribute(&optin, cudaDevAttrMaxSharedMemoryPerBlockOptin, device);
+    if (error != cudaSuccess) return report_cuda_error(error, "cudaDeviceGetAttribute(MaxSharedMemoryPerBlockOptin)");
+    const int64_t smem = kReduceScratchBytes + max_chunks * 16;
+    if (smem <= optin) {
+        path->kind = PathKind::kBlockShared;
+        // About 8 chunks per thread, 128 .. 1024 threads.
+        const int64_t want = pow2_ceil((max_chunks + 7) / 8);
+        path->threads = static_cast<int>(want < 128 ? 128 : want > kMaxBlockThreads ? kMaxBlockThreads : want);
+        path->smem = static_cast<size_t>(smem);
+    } else {
+        path->kind = PathKind::kBlockStream;
+        path->threads = kMaxBlockThreads;
+        path->smem = kReduceScratchBytes;
+    }
+    return LABO_STATUS_OK;
+}
+
+unsigned grid_for(int64_t groups) {
+    return static_cast<unsigned>(groups < 1 ? 1 : groups > INT_MAX ? INT_MAX : groups);
+}
+
+template <class Tr, int LANES, int CPT>
+labo_status launch_warp(const LossKernelParams &p, cudaStream_t stream) {
+    const int64_t rows_per_block = kWarpPathThreads / LANES;
+    const unsigned grid = grid_for((p.rows + rows_per_block - 1) / rows_per_block);
+    label_loss_warp_kernel<Tr, LANES, CPT><<<grid, kWarpPathThreads, 0, stream>>>(p);
+    return check_launch("label_loss_warp_kernel launch");
+}
+
+template <class Tr>
+labo_status launch_typed(const LossKernelParams &p, int device, cudaStream_t stream) {
+    Path path;
+    labo_status status = choose_path(Tr::kVec, p.vocab, device, &path);
+    if (status != LABO_STATUS_OK) return status;
+    switch (path.kind) {
+        case PathKind::kWarp:
+            if (path.lanes == 4) return launch_warp<Tr, 4, 1>(p, stream);
+            if (path.lanes == 8) return launch_warp<Tr, 8, 1>(p, stream);
+            if (path.lanes == 16) return launch_warp<Tr, 16, 1>(p, stream);
+            if (path.chunks_per_lane == 1) return launch_warp<Tr, 32, 1>(p, stream);
+            if (path.chunks_per_lane == 2) return launch_warp<Tr, 32, 2>(p, stream);
+            if (path.chunks_per_lane == 4) return launch_warp<Tr, 32, 4>(p, stream);
+            return launch_warp<Tr, 32, 8>(p, stream);
+        case PathKind::kBlockShared: {
+            if (path.smem > 48 * 1024) {
+                const cudaError_t error =
+                    cudaFuncSetAttribute(label_loss_block_smem_kernel<Tr>, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                                         static_cast<int>(path.smem));
+                if (error != cudaSuccess) {
+                    return report_cuda_error(error, "cudaFuncSetAttribute(MaxDynamicSharedMemorySize)");
+                }
+            }
+            label_loss_block_smem_kernel<Tr><<<grid_for(p.rows), path.threads, path.smem, stream>>>(p);
+            return check_launch("label_loss_block_smem_kernel launch");
+        }
+        case PathKind::kBlockStream:
+            label_loss_block_stream_kernel<Tr><<<grid_for(p.rows), path.threads, path.smem, stream>>>(p);
+            return check_launch("label_loss_block_stream_kernel launch");
+    }
+    return set_error(LABO_STATUS_INTERNAL, "label_loss: unknown kernel path");
+}
+
+int vec_of(labo_dtype dtype) { return dtype == LABO_DTYPE_FLOAT32 ? Float32Traits::kVec : BFloat16Traits::kVec; }
+
+}  // namespace
+
+labo_status launch_label_loss(const LossKernelParams &params, labo_dtype dtype, int device, cudaStream_t stream) {
+    if (params.rows <= 0) return LABO_STATUS_OK;
+    switch (dtype) {
+        case LABO_DTYPE_FLOAT32:
+            return launch_typed<Float32Traits>(params, device, stream);
+        case LABO_DTYPE_BFLOAT16:
+            return launch_typed<BFloat16Traits>(params, device, stream);
+        case LABO_DTYPE_FLOAT16:
+            return launch_typed<Float16Traits>(params, device, stream);
+    }
+    return set_error(LABO_STATUS_UNSUPPORTED, "dtype %d is not supported by the CUDA backend", static_cast<int>(dtype));
+}
+
+const char *label_loss_path(labo_dtype dtype, int64_t vocab, int device) {
+    Path path;
+    if (choose_path(vec_of(dtype), vocab, device, &path) != LABO_STATUS_OK) return "unknown";
+    switch (path.kind) {
+        case PathKind::kWarp: {
+            static const char *const names[] = {"warp4x1", "warp8x1", "warp16x1", "warp32x1",
+                                                "warp32x2", "warp32x4", "warp32x8"};
+            if (path.lanes == 4) return names[0];
+            if (path.lanes == 8) return names[1];
+            if (path.lanes == 16) return names[2];
+            return path.chunks_per_lane == 1 ? names[3]
+                   : path.chunks_per_lane == 2 ? names[4]
+                   : path.chunks_per_lane == 4 ? names[5]
+                                               : names[6];
+        }
+        case PathKind::kBlockShared:
+            return "block-smem";
+        case PathKind::kBlockStream:
+            return "block-stream";
+    }
+    return "unknown";
+}
+
+}  // namespace cuda
+}  // namespace labo
