@@ -13,12 +13,22 @@ final class FusedLossCall {
     private FusedLossCall() {}
 
     /** Where the gradient goes. */
-    enum GradTarget { NONE, NEW_TENSOR, IN_PLACE }
+    enum GradTarget { NONE, NEW_TENSOR, IN_PLACE, GIVEN }
 
     static LossOutput run(LabelRegularizer regularizer, Tensor logits, Tensor targets, GradTarget gradTarget,
                           boolean diagnostics) {
+        return run(regularizer, logits, targets, gradTarget, null, diagnostics);
+    }
+
+    static LossOutput run(LabelRegularizer regularizer, Tensor logits, Tensor targets, GradTarget gradTarget,
+                          Tensor givenGrad, boolean diagnostics) {
         final TensorChecks.RowLayout layout = TensorChecks.checkLogits(logits);
         TensorChecks.checkTargets(targets, logits, layout);
+        final long gradRowStride = switch (gradTarget) {
+            case NONE, NEW_TENSOR -> layout.vocab();
+            case IN_PLACE -> layout.rowStride();
+            case GIVEN -> TensorChecks.checkGradientOut(givenGrad, logits).rowStride();
+        };
 
         final TensorOptions floatOptions = new TensorOptions(ScalarType.Float);
         final boolean perRow = regularizer.reduction() == Reduction.NONE;
@@ -28,6 +38,7 @@ final class FusedLossCall {
             case NONE -> null;
             case NEW_TENSOR -> logits.new_empty(shapeOf(logits), new TensorOptions(TensorChecks.dtype(logits)));
             case IN_PLACE -> logits;
+            case GIVEN -> givenGrad;
         };
         final Tensor temperature = diagnostics ? logits.new_empty(layout.leadingShape(), floatOptions) : null;
         final Tensor entropy = diagnostics ? logits.new_empty(layout.leadingShape(), floatOptions) : null;
@@ -42,8 +53,7 @@ final class FusedLossCall {
                     .targets(targets.data_ptr_long())
                     .loss(loss.data_ptr_float());
             if (grad != null) {
-                // A new gradient is contiguous; an in-place one keeps the logits' row stride.
-                args.grad(grad.data_ptr()).grad_row_stride(gradTarget == GradTarget.IN_PLACE ? layout.rowStride() : layout.vocab());
+                args.grad(grad.data_ptr()).grad_row_stride(gradRowStride);
             }
             if (diagnostics) {
                 args.row_temperature(temperature.data_ptr_float())

@@ -101,6 +101,14 @@ public final class LabelRegularizer implements Loss {
                 inPlace ? FusedLossCall.GradTarget.IN_PLACE : FusedLossCall.GradTarget.NEW_TENSOR, diagnostics);
     }
 
+    /**
+     * Loss and gradient written into {@code gradOut} (same dtype, device and shape as the logits), so a
+     * training loop can reuse one gradient buffer across steps.
+     */
+    public LossOutput forwardBackward(Tensor logits, Tensor targets, Tensor gradOut, boolean diagnostics) {
+        return FusedLossCall.run(this, logits, targets, FusedLossCall.GradTarget.GIVEN, gradOut, diagnostics);
+    }
+
     /** The loss and per-row diagnostics, no gradient. */
     public LossOutput forward(Tensor logits, Tensor targets, boolean diagnostics) {
         return FusedLossCall.run(this, logits, targets, FusedLossCall.GradTarget.NONE, diagnostics);

@@ -64,6 +64,46 @@ final class TensorChecks {
         return new RowLayout(rows, vocab, rowStride, leading);
     }
 
+    /** A caller-given gradient buffer: the logits' dtype, device and shape, rows evenly strided. */
+    static RowLayout checkGradientOut(Tensor grad, Tensor logits) {
+        if (grad == null || grad.isNull() || !grad.defined()) {
+            throw new IllegalArgumentException("gradOut must be a defined tensor");
+        }
+        if (dtype(grad) != dtype(logits)) {
+            throw new IllegalArgumentException("gradOut dtype = " + dtype(grad) + " must equal logits dtype = " + dtype(logits));
+        }
+        if (grad.is_cuda() != logits.is_cuda()
+                || (logits.is_cuda() && grad.device().index() != logits.device().index())) {
+            throw new IllegalArgumentException("gradOut device = " + deviceName(grad) + " differs from logits device = " + deviceName(logits));
+        }
+        if (!shape(grad).equals(shape(logits))) {
+            throw new IllegalArgumentException("gradOut shape = " + shape(grad) + " must equal logits shape = " + shape(logits));
+        }
+        final RowLayout layout = checkLogits(grad);
+        if (grad.data_ptr().address() != logits.data_ptr().address() && overlaps(grad, logits)) {
+            throw new IllegalArgumentException("gradOut overlaps the logits without being them (use inPlace instead)");
+        }
+        return layout;
+    }
+
+    private static boolean overlaps(Tensor a, Tensor b) {
+        final long a0 = a.data_ptr().address();
+        final long b0 = b.data_ptr().address();
+        return a0 < b0 + spanBytes(b) && b0 < a0 + spanBytes(a);
+    }
+
+    /** Bytes from a tensor's first element to just past its last one. */
+    private static long spanBytes(Tensor t) {
+        if (t.numel() == 0) {
+            return 0;
+        }
+        long last = 0;
+        for (int d = 0; d < t.dim(); d++) {
+            last += (t.size(d) - 1) * t.stride(d);
+        }
+        return (last + 1) * t.element_size();
+    }
+
     static void checkTargets(Tensor targets, Tensor logits, RowLayout layout) {
         if (targets == null || targets.isNull() || !targets.defined()) {
             throw new IllegalArgumentException("targets must be a defined tensor");

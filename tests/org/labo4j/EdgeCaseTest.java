@@ -77,6 +77,26 @@ class EdgeCaseTest {
     }
 
     @Test
+    void givenGradientBufferIsFilledAndChecked() {
+        final Random rnd = TestTensors.freshRandom("gradOut");
+        final float[] z = TestTensors.randomLogits(rnd, 5, 64, 2);
+        final Tensor y = TestTensors.longs(TestTensors.randomTargets(rnd, 5, 64), 5);
+        final Tensor gradOut = TestTensors.floats(new float[5 * 64], 5, 64);
+        final LossOutput given = labo.forwardBackward(TestTensors.floats(z, 5, 64), y, gradOut, false);
+        final LossOutput fresh = labo.forwardBackward(TestTensors.floats(z, 5, 64), y);
+        assertTrue(given.grad().is_same(gradOut));
+        assertEquals(0.0, TestTensors.relativeError(TestTensors.toDoubles(gradOut), TestTensors.toDoubles(fresh.grad())));
+        final Tensor logits = TestTensors.floats(z, 5, 64);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> labo.forwardBackward(logits, y, TestTensors.floats(new float[4 * 64], 4, 64), false));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> labo.forwardBackward(logits, y, gradOut.to(ScalarType.BFloat16), false));
+        final Tensor shared = TestTensors.floats(new float[6 * 64], 6, 64);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> labo.forwardBackward(shared.narrow(0, 0, 5), y, shared.narrow(0, 1, 5), false));
+    }
+
+    @Test
     void hugeLogitsStayFinite() {
         final Random rnd = TestTensors.freshRandom("logits of 1e4");
         final int rows = 6, vocab = 500;
