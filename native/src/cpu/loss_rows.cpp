@@ -4,6 +4,8 @@
 // variant at run time. Each row is swept a few times while it is hot in L2: once for its maxima,
 // once for the statistics (the budget rule adds one sweep per Newton step), and once to write the
 // gradient. Nothing of size N x V is allocated.
+#include <type_traits>
+
 #include "cpu/cpu_rows.h"
 #include "cpu/simd.h"
 
@@ -44,26 +46,19 @@ TemperedMoments tempered_moments(const T *z, int64_t vocab, int64_t y, float m_n
 
 // The budget rule: the beta >= 0 with KL(r(beta) || u_{-y}) = epsilon, by Newton steps on beta
 // safeguarded by a bracket [lo, hi] (KL is increasing in beta). KL = log(V-1) - log S + beta M1/S.
+// Sums of d = z_k - m_nt and d^2 over the non-targets: the uniform distribution's moments.
+struct PlainMoments { double sum_d, sum_d2; };
+
 template <class T>
-RowSmoothing solve_budget(const T *z, int64_t vocab, int64_t y, float m_nt, const LossProblem &p) {
+RowSmoothing solve_budget(const T *z, int64_t vocab, int64_t y, float m_nt, PlainMoments plain, const LossProblem &p) {
     RowSmoothing r;
     r.m_nontarget = m_nt;
     const double log_nt = __builtin_log(static_cast<double>(vocab - 1));
     const double eps = p.budget_epsilon;
 
-    // Plain moments of the non-target logits (beta = 0) give the uniform case and the start.
-    SumAcc sd, sd2;
-    auto plain = [&](auto x) {
-        using X = decltype(x);
-        const X d = x - splat<X>(m_nt);
-        sd.add(d);
-        sd2.add(d * d);
-    };
-    sweep(z, 0, y, plain);
-    sweep(z, y + 1, vocab, plain);
     const double n = static_cast<double>(vocab - 1);
-    const double mean_d = sd.total() / n;
-    const double var_u = __builtin_fmax(sd2.total() / n - mean_d * mean_d, 0.0);
+    const double mean_d = plain.sum_d / n;  // plain moments of d = z - m_nt over the non-targets (beta = 0)
+    const double var_u = __builtin_fmax(plain.sum_d2 / n - mean_d * mean_d, 0.0);
 
     if (!(eps > 0.0) || var_u <= 0.0 || vocab == 2) {
         // Uniform over the non-targets: LS's distribution (T = infinity).
@@ -114,26 +109,36 @@ double row_loss(const T *z, T *grad, int64_t vocab, int64_t y, float grad_scale,
     const float m = vmax(zy, m_nt);
 
     // Sweep 2: softmax normaliser (and, for fixed-T LABO, the tempered sums in the same pass).
+    // With an fp32 gradient, exp(z_k - m) is parked in the gradient row, which is hot in cache for
+    // sweep 3, saving one exp per element. (LABO in place still needs z in sweep 3, so not there.)
+    constexpr bool kFp32 = std::is_same_v<T, float>;
+    float *const cache = kFp32 && grad != nullptr && (kSmoothing != LABO_SMOOTHING_TEMPERED || grad != z)
+                             ? reinterpret_cast<float *>(grad) : nullptr;
     const float alpha = p.alpha;
     const bool fixed_t = kSmoothing == LABO_SMOOTHING_TEMPERED && p.temperature_rule == LABO_TEMPERATURE_FIXED;
     const float beta_fixed = fixed_t ? static_cast<float>(__builtin_fmin(1.0 / p.temperature, 3.0e38)) : 0.0f;
-    SumAcc s_all, sum_d, s_t, m1_t;
-    auto stats = [&](auto x) {
+    SumAcc s_all, sum_d, s_t, m1_t, sum_dt, sum_dt2;
+    auto stats = [&](auto x, int64_t k) {
         using X = decltype(x);
         const X d = x - splat<X>(m);
-        s_all.add(vexp(d));
+        const X e = vexp(d);
+        s_all.add(e);
+        if (cache != nullptr) store(cache + k, e);
         if constexpr (kSmoothing == LABO_SMOOTHING_UNIFORM) sum_d.add(d);
         if constexpr (kSmoothing == LABO_SMOOTHING_TEMPERED) {
+            const X dt = x - splat<X>(m_nt);
             if (fixed_t) {
-                const X dt = x - splat<X>(m_nt);
-                const X e = vexp(dt * splat<X>(beta_fixed));
-                s_t.add(e);
-                m1_t.add(e * dt);
+                const X et = vexp(dt * splat<X>(beta_fixed));
+                s_t.add(et);
+                m1_t.add(et * dt);
+            } else {
+                sum_dt.add(dt);
+                sum_dt2.add(dt * dt);
             }
         }
     };
-    sweep(z, 0, y, stats);
-    sweep(z, y + 1, vocab, stats);
+    sweep_indexed(z, 0, y, stats);
+    sweep_indexed(z, y + 1, vocab, stats);
     const double zy_shift = static_cast<double>(zy) - m;
     const double s = s_all.total() + __builtin_exp(zy_shift);
     const double log_s = __builtin_log(s);
@@ -158,7 +163,7 @@ double row_loss(const T *z, T *grad, int64_t vocab, int64_t y, float grad_scale,
             r.mean_shift = m1_t.total() / st;
             r.entropy = __builtin_log(st) - r.beta * r.mean_shift;
         } else {
-            r = solve_budget(z, vocab, y, m_nt, p);
+            r = solve_budget(z, vocab, y, m_nt, PlainMoments{sum_dt.total(), sum_dt2.total()}, p);
         }
         const double mean_r_shift = (static_cast<double>(m_nt) - m) + r.mean_shift;  // E_r[z] - m
         loss = log_s - (1.0 - alpha) * zy_shift - alpha * mean_r_shift;
@@ -179,7 +184,8 @@ double row_loss(const T *z, T *grad, int64_t vocab, int64_t y, float grad_scale,
         const float m_t = r.m_nontarget;
         auto write = [&](auto x, int64_t k) {
             using X = decltype(x);
-            X g = vexp(x - splat<X>(m)) * splat<X>(inv_s);
+            const X e = cache != nullptr ? load_as<X>(cache + k) : vexp(x - splat<X>(m));
+            X g = e * splat<X>(inv_s);
             if constexpr (kSmoothing == LABO_SMOOTHING_UNIFORM) g = g - splat<X>(g_uniform);
             if constexpr (kSmoothing == LABO_SMOOTHING_TEMPERED)
                 g = g - vexp((x - splat<X>(m_t)) * splat<X>(beta)) * splat<X>(a_inv_st);

@@ -280,12 +280,27 @@ LABO_INLINE void sweep(const T *row, int64_t begin, int64_t end, Body &&body) {
     for (; k < end; ++k) body(load_scalar(row + k));
 }
 
+// Calls body(x, k) on [begin, end) of a row, k the element index.
+template <class T, class Body>
+LABO_INLINE void sweep_indexed(const T *row, int64_t begin, int64_t end, Body &&body) {
+    int64_t k = begin;
+    for (; k + kLanes <= end; k += kLanes) body(load(row + k), k);
+    for (; k < end; ++k) body(load_scalar(row + k), k);
+}
+
+// Loads fp32 values as the type X of a sweep body's argument (vector or scalar tail).
+template <class X> LABO_INLINE X load_as(const float *p);
+template <> LABO_INLINE float load_as<float>(const float *p) { return *p; }
+#if !defined(LABO_CPU_ISA_AVX512) && !defined(LABO_CPU_ISA_AVX2)
+template <> LABO_INLINE Vf load_as<Vf>(const float *p) { return {*p}; }
+#else
+template <> LABO_INLINE Vf load_as<Vf>(const float *p) { return load(p); }
+#endif
+
 // Calls body(x, k) on [0, n) of a row, k the element index (for writing the gradient).
 template <class T, class Body>
 LABO_INLINE void sweep_indexed(const T *row, int64_t n, Body &&body) {
-    int64_t k = 0;
-    for (; k + kLanes <= n; k += kLanes) body(load(row + k), k);
-    for (; k < n; ++k) body(load_scalar(row + k), k);
+    sweep_indexed(row, 0, n, body);
 }
 
 }  // namespace LABO_CPU_ISA_NS
