@@ -21,7 +21,17 @@ function(labo_add_cuda_backend target)
     if(NOT TARGET ${target})
         message(FATAL_ERROR "labo_add_cuda_backend: ${target} is not a target")
     endif()
-    if(CMAKE_CUDA_COMPILER)
+    # CMAKE_CUDA_COMPILER alone is not enough: check_language(CUDA) caches it without enabling
+    # the language, and .cu sources of a project without CUDA enabled are silently not compiled.
+    get_property(_languages GLOBAL PROPERTY ENABLED_LANGUAGES)
+    set(_use_cuda FALSE)
+    if(CMAKE_CUDA_COMPILER AND "CUDA" IN_LIST _languages)
+        set(_use_cuda TRUE)
+    elseif(CMAKE_CUDA_COMPILER)
+        message(WARNING "labo4j: a CUDA compiler was found (${CMAKE_CUDA_COMPILER}) but the CUDA language is "
+                        "not enabled (enable_language(CUDA)): building without the CUDA backend")
+    endif()
+    if(_use_cuda)
         target_sources(${target} PRIVATE
             "${_LABO_CUDA_SOURCE_DIR}/cuda_common.cu"
             "${_LABO_CUDA_SOURCE_DIR}/cuda_backend.cu"
@@ -52,6 +62,6 @@ function(labo_add_cuda_backend target)
     else()
         target_sources(${target} PRIVATE "${_LABO_CUDA_SOURCE_DIR}/cuda_unavailable.cpp")
         target_include_directories(${target} PRIVATE "${_LABO_CUDA_SOURCE_DIR}/../../include")
-        message(STATUS "labo4j: no CUDA compiler, building without the CUDA backend")
+        message(STATUS "labo4j: building without the CUDA backend (cuda_unavailable.cpp)")
     endif()
 endfunction()

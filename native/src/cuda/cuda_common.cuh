@@ -137,6 +137,29 @@ struct RowGeometry {
     __device__ __forceinline__ bool inside(int64_t k) const { return k >= 0 && k < vocab; }
 };
 
+// The elements of the chunk starting at k0 as 32-bit slot indices, so that the per-element tests
+// are cheap: slots [lo, hi) are inside the row, slot `target` holds element y (-1: none).
+struct ChunkSlots {
+    int lo;
+    int hi;
+    int target;
+
+    template <class Geo>
+    __device__ __forceinline__ ChunkSlots(const Geo &geo, int64_t k0, int64_t y) {
+        constexpr int kVec = Geo::kVec;
+        lo = k0 < 0 ? static_cast<int>(-k0) : 0;  // -k0 <= phase < kVec
+        const int64_t left = geo.vocab - k0;
+        hi = left < kVec ? static_cast<int>(left) : kVec;
+        const int64_t dy = y - k0;
+        target = (dy >= 0 && dy < kVec) ? static_cast<int>(dy) : -1;
+    }
+    __device__ __forceinline__ bool valid(int i) const { return i >= lo && i < hi; }
+};
+
+// exp for the per-element sums and the gradient: ex2.approx (about 2 ulp, denormal results
+// flushed to 0), arguments <= 0 and of moderate size by construction (max-subtracted).
+__device__ __forceinline__ float fast_exp(float x) { return __expf(x); }
+
 // Loads chunk c of a row: one 16-byte load when the chunk is full, element loads otherwise
 // (elements outside the row read as 0 and are never dereferenced).
 template <class Tr>

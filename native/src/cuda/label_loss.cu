@@ -241,14 +241,13 @@ __device__ __forceinline__ TemperedSums tempered_sums(const Group &g, View &view
     view.pass([&](const uint4 &raw, int64_t c) {
         float z[kVec];
         Tr::unpack(raw, z);
-        const int64_t k0 = view.geo.first(c);
+        const ChunkSlots slots(view.geo, view.geo.first(c), y);
         float cs = 0.f, cw1 = 0.f, cw2 = 0.f;
 #pragma unroll
         for (int i = 0; i < kVec; ++i) {
-            const int64_t k = k0 + i;
-            if (view.geo.inside(k) && k != y) {
+            if (slots.valid(i) && i != slots.target) {
                 const float d = z[i] - nt_max;
-                const float e = expf(beta * d);
+                const float e = fast_exp(beta * d);
                 const float ed = e > 0.f ? e * d : 0.f;  // a -inf logit has weight 0, not NaN
                 cs += e;
                 cw1 += ed;
@@ -284,12 +283,11 @@ __device__ TemperedSolution solve_budget(const LossKernelParams &p, const Group 
     view.pass([&](const uint4 &raw, int64_t c) {
         float z[kVec];
         Tr::unpack(raw, z);
-        const int64_t k0 = view.geo.first(c);
+        const ChunkSlots slots(view.geo, view.geo.first(c), y);
         float cs = 0.f;
 #pragma unroll
         for (int i = 0; i < kVec; ++i) {
-            const int64_t k = k0 + i;
-            if (view.geo.inside(k) && k != y) {
+            if (slots.valid(i) && i != slots.target) {
                 const float d = z[i] - mean_u;
                 cs += d * d;
             }
@@ -312,8 +310,10 @@ __device__ TemperedSolution solve_budget(const LossKernelParams &p, const Group 
         const double f = (log_n - log(t.s) + beta * m1) - eps;  // KL(beta) - eps
         if (!(fabs(f) > tolerance) || it >= p.max_iterations) break;  // converged, NaN, or the cap
         if (f < 0.0) {
+            // r has collapsed onto the top non-target logit(s) (variance 0, or beta at its cap):
+            // a larger beta changes nothing, eps is not reachable (ties at the top).
+            if (!(var > 0.0) || beta >= kBetaMax) break;
             lo = beta;
-            if (beta >= kBetaMax) break;  // eps not reachable (ties at the top): r ~ one-hot
         } else {
             hi = beta;
         }
@@ -347,35 +347,42 @@ __device__ __forceinline__ void process_row(const LossKernelParams &p, int64_t r
     const bool tempered = p.smoothing == LABO_SMOOTHING_TEMPERED;
 
     // Pass 1.
+    const bool need_zsum = p.smoothing == LABO_SMOOTHING_UNIFORM ||
+                           (tempered && p.temperature_rule == LABO_TEMPERATURE_BUDGET);
     RowStats st = RowStats::identity();
     view.load_pass([&](const uint4 &raw, int64_t c) {
         float z[kVec];
         Tr::unpack(raw, z);
-        const int64_t k0 = view.geo.first(c);
-        const bool full = view.geo.full(k0);
+        const ChunkSlots slots(view.geo, view.geo.first(c), y);
         float cmax = -f_inf();
 #pragma unroll
         for (int i = 0; i < kVec; ++i) {
-            const int64_t k = k0 + i;
-            if (full || view.geo.inside(k)) {
-                cmax = fmaxf(cmax, z[i]);
-                st.zsum += z[i];
-                if (k == y) {
-                    st.zy += z[i];
-                } else {
-                    st.nt_max = fmaxf(st.nt_max, z[i]);
-                    st.nt_min = fminf(st.nt_min, z[i]);
-                }
-            }
+            if (slots.valid(i)) cmax = fmaxf(cmax, z[i]);
+            if (i == slots.target) st.zy += z[i];
         }
-        if (cmax > st.m) {
+        if (cmax > st.m) {  // rescale the running sum to the new maximum
             st.s *= expf(st.m - cmax);
             st.m = cmax;
         }
         if (st.m != -f_inf()) {
 #pragma unroll
             for (int i = 0; i < kVec; ++i) {
-                if (full || view.geo.inside(k0 + i)) st.s += expf(z[i] - st.m);
+                if (slots.valid(i)) st.s += fast_exp(z[i] - st.m);
+            }
+        }
+        if (need_zsum) {
+#pragma unroll
+            for (int i = 0; i < kVec; ++i) {
+                if (slots.valid(i)) st.zsum += z[i];
+            }
+        }
+        if (tempered) {
+#pragma unroll
+            for (int i = 0; i < kVec; ++i) {
+                if (slots.valid(i) && i != slots.target) {
+                    st.nt_max = fmaxf(st.nt_max, z[i]);
+                    st.nt_min = fminf(st.nt_min, z[i]);
+                }
             }
         }
     });
@@ -428,17 +435,17 @@ __device__ __forceinline__ void process_row(const LossKernelParams &p, int64_t r
         float z[kVec];
         Tr::unpack(raw, z);
         const int64_t k0 = view.geo.first(c);
+        const ChunkSlots slots(view.geo, k0, y);
         float gk[kVec];
 #pragma unroll
         for (int i = 0; i < kVec; ++i) {
-            const int64_t k = k0 + i;
             float q = q_uniform;
-            if (k == y) {
+            if (i == slots.target) {
                 q += q_target;
             } else if (tempered) {
-                q += alpha * expf(beta * (z[i] - nt_max) - log_s_r);
+                q += alpha * fast_exp(beta * (z[i] - nt_max) - log_s_r);
             }
-            gk[i] = scale * (expf((z[i] - m) - log_s) - q);
+            gk[i] = scale * (fast_exp((z[i] - m) - log_s) - q);
         }
         store_chunk<Tr>(grow, vocab, k0, same_phase && view.geo.full(k0), gk);
     });

@@ -1,0 +1,2 @@
+/** Classification quality: accuracy, negative log-likelihood, calibration (ECE, reliability diagrams). */
+package org.labo4j.vision.metrics;

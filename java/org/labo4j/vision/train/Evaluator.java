@@ -1,0 +1,48 @@
+package org.labo4j.vision.train;
+
+import java.util.function.BooleanSupplier;
+
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.labo4j.vision.data.Batch;
+import org.labo4j.vision.data.SequentialBatches;
+import org.labo4j.vision.metrics.EvaluationAccumulator;
+import org.labo4j.vision.metrics.EvaluationResult;
+import org.labo4j.vision.model.ImageClassifier;
+
+/** Runs a model over a dataset in inference mode (batch-norm running statistics, no dropout, no autograd). */
+public final class Evaluator {
+    private Evaluator() {
+    }
+
+    public static EvaluationResult evaluate(ImageClassifier model, SequentialBatches batches) {
+        return evaluate(model, batches, () -> false);
+    }
+
+    /**
+     * As {@link #evaluate(ImageClassifier, SequentialBatches)}, giving up between batches once
+     * {@code abandon} says so (then returns {@code null}); the model's train/eval mode is restored.
+     */
+    @SuppressWarnings("try") // resources held for their scope only
+    public static EvaluationResult evaluate(ImageClassifier model, SequentialBatches batches, BooleanSupplier abandon) {
+        boolean wasTraining = model.is_training();
+        model.eval();
+        EvaluationAccumulator accumulator = new EvaluationAccumulator();
+        try (NoGradGuard noGrad = new NoGradGuard()) {
+            for (int i = 0; i < batches.count(); i++) {
+                if (abandon.getAsBoolean()) {
+                    return null;
+                }
+                try (PointerScope scope = new PointerScope()) {
+                    Batch batch = batches.batch(i);
+                    Tensor logits = model.forward(batch.images());
+                    accumulator.add(logits, batch.labels());
+                }
+            }
+        } finally {
+            model.train(wasTraining);
+        }
+        return accumulator.result();
+    }
+}

@@ -1,0 +1,44 @@
+package org.labo4j.vision.train;
+
+import static org.bytedeco.pytorch.global.torch.cross_entropy;
+
+import org.bytedeco.pytorch.CrossEntropyLossOptions;
+import org.bytedeco.pytorch.Tensor;
+import org.labo4j.Loss;
+
+/**
+ * libtorch's own {@code cross_entropy} (mean over rows, {@code ignore_index = -100}) with optional
+ * uniform label smoothing, as a {@link Loss}: the reference that labo4j's losses are compared against.
+ */
+public final class TorchCrossEntropyLoss implements Loss {
+    private final double labelSmoothing;
+    private final CrossEntropyLossOptions options;
+
+    /** @param labelSmoothing PyTorch's {@code label_smoothing}, in [0, 1); 0 is plain cross-entropy */
+    public TorchCrossEntropyLoss(double labelSmoothing) {
+        if (!(labelSmoothing >= 0 && labelSmoothing < 1)) {
+            throw new IllegalArgumentException("labelSmoothing must be in [0, 1), got " + labelSmoothing);
+        }
+        this.labelSmoothing = labelSmoothing;
+        this.options = new CrossEntropyLossOptions();
+        options.label_smoothing().put(labelSmoothing);
+    }
+
+    public double labelSmoothing() {
+        return labelSmoothing;
+    }
+
+    /** Logits {@code [N, V]} or {@code [B, S, V]}, targets {@code [N]} or {@code [B, S]}; returns the mean loss. */
+    @Override
+    public Tensor apply(Tensor logits, Tensor targets) {
+        if (logits.dim() == 3) {
+            return cross_entropy(logits.flatten(0, 1), targets.flatten(0, 1), options);
+        }
+        return cross_entropy(logits, targets, options);
+    }
+
+    @Override
+    public String toString() {
+        return "torch-cross-entropy(label_smoothing=" + labelSmoothing + ")";
+    }
+}

@@ -1,0 +1,212 @@
+package org.labo4j.vision.train;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.BoolOptional;
+import org.bytedeco.pytorch.LongOptional;
+import org.bytedeco.pytorch.Optimizer;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorArrayRefOptional;
+import org.labo4j.Loss;
+import org.labo4j.vision.data.Batch;
+import org.labo4j.vision.data.SequentialBatches;
+import org.labo4j.vision.data.ShuffledBatches;
+import org.labo4j.vision.metrics.EvaluationResult;
+import org.labo4j.vision.model.ImageClassifier;
+
+/**
+ * The classification training loop: steps over shuffled batches with a scheduled learning rate,
+ * evaluates on the validation set after each epoch, appends the epoch to metrics.csv and writes a
+ * checkpoint, and stops cleanly (with a checkpoint of the exact position) when asked to.
+ *
+ * <p>Each step cuts the autograd graph at the logits: the loss runs on a detached leaf copy, its
+ * backward yields dL/dlogits, and that gradient is then pushed through the model. The gradients are
+ * the same as with one backward call, and the loss's own forward + backward time is measured apart
+ * from the model's.
+ *
+ * <p>Native memory: each step runs inside a JavaCPP {@link PointerScope} that frees every tensor and
+ * native object created during the step, {@code Loss.apply} included. A loss that keeps native
+ * objects from one call to the next must create them outside {@code apply} (e.g. in its
+ * constructor) or detach them from the scope.
+ */
+public final class Trainer {
+    private final VisionTrainConfig config;
+    private final ImageClassifier model;
+    private final Optimizer optimizer;
+    private final Loss loss;
+    private final ShuffledBatches trainBatches;
+    private final SequentialBatches validationBatches;
+    private final LearningRateSchedule schedule;
+    private final Path runDirectory;
+    private final PrintStream log;
+    private Consumer<EpochMetrics> epochListener = m -> { };
+    private volatile boolean stopRequested;
+    private final CountDownLatch finished = new CountDownLatch(1);
+
+    /** How a call to {@link #run} ended. */
+    public record Outcome(TrainingPosition position, boolean completed, List<EpochMetrics> epochs) {
+    }
+
+    /**
+     * @param validationBatches evaluated after every epoch, or {@code null} for none
+     * @param runDirectory where metrics.csv and the checkpoint go, or {@code null} to write nothing
+     * @param log receives progress lines (usually {@code System.err})
+     */
+    public Trainer(VisionTrainConfig config, ImageClassifier model, Optimizer optimizer, Loss loss,
+            ShuffledBatches trainBatches, SequentialBatches validationBatches, Path runDirectory, PrintStream log) {
+        this.config = config.copy().validate();
+        this.model = model;
+        this.optimizer = optimizer;
+        this.loss = loss;
+        this.trainBatches = trainBatches;
+        this.validationBatches = validationBatches;
+        this.schedule = LearningRateSchedule.of(this.config, trainBatches.stepsPerEpoch());
+        this.runDirectory = runDirectory;
+        this.log = log;
+    }
+
+    /** Called after each finished epoch, after its metrics row and before its checkpoint. */
+    public Trainer onEpoch(Consumer<EpochMetrics> listener) {
+        this.epochListener = listener;
+        return this;
+    }
+
+    /** Asks the loop to stop after the current step (or evaluation batch), leaving a checkpoint. Thread-safe. */
+    public void requestStop() {
+        stopRequested = true;
+    }
+
+    /** Waits until {@link #run} has returned (or thrown); true if it did within {@code timeout}. */
+    public boolean awaitFinished(Duration timeout) throws InterruptedException {
+        return finished.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    public LearningRateSchedule schedule() {
+        return schedule;
+    }
+
+    /** Trains from {@code start} until the configured epochs are done or a stop condition is met. */
+    public Outcome run(TrainingPosition start) throws IOException {
+        try {
+            return loop(start);
+        } finally {
+            finished.countDown();
+        }
+    }
+
+    private Outcome loop(TrainingPosition start) throws IOException {
+        int stepsPerEpoch = trainBatches.stepsPerEpoch();
+        ProgressReporter progress = new ProgressReporter(log, config.progressSeconds, schedule.totalSteps(),
+                config.epochs, start.globalStep());
+        List<EpochMetrics> finishedEpochs = new ArrayList<>();
+        TrainingPosition position = start;
+        model.train(true);
+        while (position.epoch() < config.epochs) {
+            while (position.stepInEpoch() < stepsPerEpoch) {
+                if (shouldStopBeforeStep(position)) {
+                    return stopAt(position, finishedEpochs);
+                }
+                position = step(position);
+                progress.onStep(position, stepsPerEpoch, schedule.at(position.globalStep() - 1),
+                        trainBatches.batchSize());
+            }
+            long evaluationStart = System.nanoTime();
+            EvaluationResult validation = null;
+            if (validationBatches != null) {
+                validation = Evaluator.evaluate(model, validationBatches, () -> stopRequested);
+                if (validation == null) {
+                    return stopAt(position, finishedEpochs);
+                }
+            }
+            long evaluationNanos = System.nanoTime() - evaluationStart;
+            progress.evaluationTook(evaluationNanos);
+            EpochMetrics metrics = epochMetrics(position, validation, evaluationNanos);
+            finishedEpochs.add(metrics);
+            if (runDirectory != null) {
+                new MetricsCsv(runDirectory.resolve(MetricsCsv.FILE_NAME)).append(metrics);
+            }
+            progress.onEpoch(metrics, config.epochs);
+            epochListener.accept(metrics);
+            position = position.nextEpoch();
+            saveCheckpoint(position);
+            boolean sessionLimit = config.stopAfterEpochs > 0 && finishedEpochs.size() >= config.stopAfterEpochs;
+            if (position.epoch() < config.epochs && (sessionLimit || stopRequested)) {
+                return new Outcome(position, false, finishedEpochs);
+            }
+        }
+        return new Outcome(position, true, finishedEpochs);
+    }
+
+    private boolean shouldStopBeforeStep(TrainingPosition position) {
+        return stopRequested || (config.maxSteps > 0 && position.globalStep() >= config.maxSteps);
+    }
+
+    private Outcome stopAt(TrainingPosition position, List<EpochMetrics> finishedEpochs) throws IOException {
+        saveCheckpoint(position);
+        log.println("stopped at epoch " + (position.epoch() + 1) + " step " + position.stepInEpoch()
+                + (runDirectory == null ? "" : "; checkpoint in " + runDirectory.resolve(Checkpoint.FILE_NAME)));
+        return new Outcome(position, false, finishedEpochs);
+    }
+
+    @SuppressWarnings("try") // resources held for their scope only
+    private TrainingPosition step(TrainingPosition position) {
+        long dataStart = System.nanoTime();
+        try (PointerScope scope = new PointerScope()) {
+            Batch batch = trainBatches.batch(position.epoch(), position.stepInEpoch());
+            long stepStart = System.nanoTime();
+            OptimizerFactory.setLearningRate(optimizer, schedule.at(position.globalStep()));
+            optimizer.zero_grad();
+            Tensor logits = model.forward(batch.images());
+            Tensor logitsLeaf = logits.detach().requires_grad_(true);
+            long lossStart = System.nanoTime();
+            Tensor lossValue = loss.apply(logitsLeaf, batch.labels());
+            lossValue.backward();
+            double value = lossValue.item_double();
+            long lossEnd = System.nanoTime();
+            Tensor logitsGradient = logitsLeaf.grad();
+            if (!logitsGradient.defined()) {
+                throw new IllegalStateException("loss " + loss + " gave no gradient for the logits: Loss.apply"
+                        + " must return a tensor connected to autograd");
+            }
+            logits.backward(logitsGradient, new BoolOptional(), false, new TensorArrayRefOptional());
+            optimizer.step();
+            long stepEnd = System.nanoTime();
+            if (!Double.isFinite(value)) {
+                throw new IllegalStateException("non-finite training loss " + value + " at epoch "
+                        + (position.epoch() + 1) + " step " + position.stepInEpoch()
+                        + "; the last checkpoint holds the previous epoch");
+            }
+            long correct = logits.argmax(new LongOptional(1), false).eq(batch.labels()).sum().item_long();
+            return position.afterStep(value, correct, batch.size(), stepEnd - stepStart, lossEnd - lossStart,
+                    stepStart - dataStart);
+        }
+    }
+
+    private EpochMetrics epochMetrics(TrainingPosition p, EvaluationResult validation, long evaluationNanos) {
+        double steps = Math.max(1, p.stepInEpoch());
+        double trainSeconds = (p.stepNanos() + p.dataNanos()) / 1e9;
+        return new EpochMetrics(p.epoch() + 1, schedule.at(p.globalStep() - 1),
+                p.trainLossSum() / p.trainSeen(), (double) p.trainCorrect() / p.trainSeen(),
+                validation == null ? Double.NaN : validation.nll(),
+                validation == null ? Double.NaN : validation.accuracy(),
+                validation == null ? Double.NaN : validation.ece(),
+                p.trainSeen() / trainSeconds, p.stepNanos() / 1e6 / steps, p.lossNanos() / 1e6 / steps,
+                p.dataNanos() / 1e6 / steps, trainSeconds + evaluationNanos / 1e9);
+    }
+
+    private void saveCheckpoint(TrainingPosition position) throws IOException {
+        if (runDirectory != null) {
+            Checkpoint.save(runDirectory.resolve(Checkpoint.FILE_NAME), model, optimizer, position, config,
+                    loss.toString());
+        }
+    }
+}
