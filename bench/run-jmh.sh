@@ -14,7 +14,7 @@ mkdir -p bench/results
   echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | xargs), $(nproc) cores"
   echo "memory: $(free -g | awk '/Mem:/{print $2}') GiB"
   echo "java: $(java -version 2>&1 | head -n 1)"
-  echo "git: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+  echo "git: $(git describe --always --dirty 2>/dev/null || echo unknown)"
 } > "$out.machine.txt"
 java -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" org.openjdk.jmh.Main \
   FusedLossBenchmark -rf json -rff "$out.json" "$@" | tee "$out.txt"

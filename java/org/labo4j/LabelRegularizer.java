@@ -149,7 +149,11 @@ public final class LabelRegularizer implements Loss {
         return b;
     }
 
-    LossConfig nativeConfig() {
+    /**
+     * This regularizer as the C ABI's {@code labo_loss_config}, for callers that drive the native
+     * library on raw buffers ({@link org.labo4j.cuda.CudaLoss}). The caller closes it.
+     */
+    public LossConfig nativeConfig() {
         final LossConfig c = new LossConfig();
         c.alpha(alpha).ignore_index(ignoreIndex).num_threads(numThreads).reduction(switch (reduction) {
             case NONE -> LaboNative.LABO_REDUCTION_NONE;

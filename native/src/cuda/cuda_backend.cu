@@ -138,17 +138,19 @@ labo_status cuda_loss_forward_backward(const LossProblem &pr) {
         return set_error(LABO_STATUS_UNSUPPORTED, "dtype %d is not supported by the CUDA backend",
                          static_cast<int>(pr.dtype));
     }
-    status = check_pointers(pr, elem);
-    if (status != LABO_STATUS_OK) return status;
-
     cudaStream_t stream = static_cast<cudaStream_t>(pr.stream);
     const bool reduced = pr.reduction != LABO_REDUCTION_NONE;
     if (pr.rows <= 0) {
+        // No rows: the other operands may be NULL; MEAN and SUM are 0.
         if (!reduced) return LABO_STATUS_OK;
+        status = cuda::check_device_pointer(pr.loss, "loss", pr.device_index);
+        if (status != LABO_STATUS_OK) return status;
         const cudaError_t error = cudaMemsetAsync(pr.loss, 0, sizeof(float), stream);  // 0.0f
         if (error != cudaSuccess) return report_cuda_error(error, "cudaMemsetAsync(loss)");
         return LABO_STATUS_OK;
     }
+    status = check_pointers(pr, elem);
+    if (status != LABO_STATUS_OK) return status;
 
     // Workspace: [header | row losses (MEAN/SUM) | first-stage partials (MEAN/SUM)].
     const size_t rows = static_cast<size_t>(pr.rows);
@@ -206,7 +208,7 @@ labo_status cuda_loss_forward_backward(const LossProblem &pr) {
     params.alpha = pr.smoothing == LABO_SMOOTHING_NONE ? 0.f : pr.alpha;
     params.temperature = pr.temperature;
     double beta_fixed = pr.temperature > 0.f ? 1.0 / static_cast<double>(pr.temperature) : 1.0;
-    if (beta_fixed > 1e30) beta_fixed = 1e30;
+    if (beta_fixed > 3.0e38) beta_fixed = 3.0e38;  // as the CPU kernel: finite in fp32
     params.beta_fixed = static_cast<float>(beta_fixed);
     params.budget_epsilon = pr.budget_epsilon;
     status = cuda::launch_label_loss(params, pr.dtype, pr.device_index, stream);

@@ -33,8 +33,9 @@ __device__ __forceinline__ float f_inf() { return __int_as_float(0x7f800000); }
 __device__ __forceinline__ float f_nan() { return __int_as_float(0x7fffffff); }
 __device__ __forceinline__ double d_inf() { return __longlong_as_double(0x7ff0000000000000LL); }
 
-// Upper end of the budget solve's beta = 1/T: beta * (z - max) stays finite or -inf in fp32.
-constexpr double kBetaMax = 1e30;
+// Upper end of beta = 1/T ("T = 0": r one-hot on the strongest non-target(s)), as in the CPU
+// kernel; beta * (z - nt_max) is 0 or a negative float (or -inf), never NaN, for finite z.
+constexpr double kBetaMax = 3.0e38;
 
 // ---------------------------------------------------------------------------------------------
 // Statistics of pass (1), mergeable across threads (and, later, across vocabulary shards).
@@ -296,10 +297,11 @@ __device__ TemperedSolution solve_budget(const LossKernelParams &p, const Group 
     });
     const double sigma = sqrt(g.allreduce(DoubleSum{sq}).v / n);
 
+    const double log_n = log(n);
     double beta = sqrt(2.0 * eps) / sigma;
     if (!(beta > 0.0) || !(beta < kBetaMax)) beta = 1.0;  // NaN, 0 or inf (non-finite logits)
+    if (eps >= log_n) beta = kBetaMax;  // kappa = 1: T = 0, one-hot on the strongest non-target
     const double tolerance = 1e-6 * fmax(1.0, eps);
-    const double log_n = log(n);
     double lo = 0.0;
     double hi = d_inf();
     TemperedSums t;
@@ -308,20 +310,26 @@ __device__ TemperedSolution solve_budget(const LossKernelParams &p, const Group 
         const double m1 = t.w1 / t.s;
         const double var = fmax(t.w2 / t.s - m1 * m1, 0.0);
         const double f = (log_n - log(t.s) + beta * m1) - eps;  // KL(beta) - eps
-        if (!(fabs(f) > tolerance) || it >= p.max_iterations) break;  // converged, NaN, or the cap
+        // Converged, the iteration cap, a non-finite KL, or beta at its cap.
+        if (fabs(f) <= tolerance || it >= p.max_iterations || !(fabs(f) < d_inf()) || beta >= kBetaMax) break;
+        // f < 0 with zero variance: r has collapsed onto the top non-target logit(s) (the other
+        // weights underflow to 0) and no larger beta changes it: eps is not reachable (ties at
+        // the top). Report the limit T = 0 (beta at its cap); the sums are those of the cap.
+        if (f < 0.0 && !(var > 0.0)) {
+            beta = kBetaMax;
+            break;
+        }
         if (f < 0.0) {
-            // r has collapsed onto the top non-target logit(s) (variance 0, or beta at its cap):
-            // a larger beta changes nothing, eps is not reachable (ties at the top).
-            if (!(var > 0.0) || beta >= kBetaMax) break;
             lo = beta;
         } else {
             hi = beta;
         }
-        const double slope = beta * var;  // dKL/dbeta
+        const double slope = beta * var;  // dKL/dbeta = beta Var_r[z]
         double next = beta - f / slope;
         if (!(slope > 0.0) || !(next > lo) || !(next < hi)) {
             next = hi < d_inf() ? 0.5 * (lo + hi) : 2.0 * beta;
         }
+        if (next == beta) break;  // the bracket cannot shrink further in double precision
         beta = fmin(next, kBetaMax);
     }
     return {beta, t.s, t.w1 / t.s};

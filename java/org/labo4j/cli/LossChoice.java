@@ -52,7 +52,7 @@ final class LossChoice {
             case "ce" -> Regularization.CROSS_ENTROPY;
             case "ls" -> Regularization.LABEL_SMOOTHING;
             case "labo" -> Regularization.LABO;
-            default -> throw new IllegalArgumentException("--loss " + loss + " must be ce, ls or labo");
+            default -> throw new IllegalArgumentException("loss " + loss + " must be ce, ls or labo");
         };
     }
 

@@ -15,8 +15,6 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.labo4j.LabelRegularizer;
 import org.labo4j.LossOutput;
 import org.labo4j.Reduction;
-import org.labo4j.Regularization;
-import org.labo4j.Temperature;
 
 /**
  * {@code labo loss}: the fused loss on logits and targets stored as {@code .npy} files; prints one JSON
@@ -165,11 +163,7 @@ public final class LossCommand {
         Path lossOut;
         String random;
         long seed;
-        String regularizer = "labo";
-        Double alpha;
-        Double temperature;
-        Double budget;
-        long ignoreIndex = LabelRegularizer.DEFAULT_IGNORE_INDEX;
+        final LossChoice lossChoice = new LossChoice();
         Reduction reduction = Reduction.MEAN;
         boolean help;
 
@@ -190,13 +184,11 @@ public final class LossCommand {
                     case "--targets" -> o.targets = Path.of(v);
                     case "--grad-out" -> o.gradOut = Path.of(v);
                     case "--loss-out" -> o.lossOut = Path.of(v);
-                    case "--regularizer" -> o.regularizer = v;
+                    case "--regularizer" -> o.lossChoice.loss = v;
                     case "--random" -> o.random = v;
                     case "--seed" -> o.seed = (long) (double) number(a, v);
-                    case "--alpha" -> o.alpha = number(a, v);
-                    case "--temperature" -> o.temperature = number(a, v);
-                    case "--budget" -> o.budget = number(a, v);
-                    case "--ignore-index" -> o.ignoreIndex = (long) (double) number(a, v);
+                    case "--alpha", "--temperature", "--budget" -> o.lossChoice.accept(a, String.valueOf(number(a, v)));
+                    case "--ignore-index" -> o.lossChoice.ignoreIndex = (long) (double) number(a, v);
                     case "--reduction" -> o.reduction = switch (v) {
                         case "mean" -> Reduction.MEAN;
                         case "sum" -> Reduction.SUM;
@@ -208,9 +200,6 @@ public final class LossCommand {
             }
             if (o.random == null && (o.logits == null || o.targets == null)) {
                 throw new UsageException("--logits and --targets (or --random NxV) are required (see labo loss --help)");
-            }
-            if (o.temperature != null && o.budget != null) {
-                throw new UsageException("give --temperature or --budget, not both");
             }
             return o;
         }
@@ -240,26 +229,7 @@ public final class LossCommand {
         }
 
         LabelRegularizer regularizer() {
-            final Regularization member = switch (regularizer) {
-                case "ce" -> Regularization.CROSS_ENTROPY;
-                case "ls" -> Regularization.LABEL_SMOOTHING;
-                case "labo" -> Regularization.LABO;
-                default -> throw new IllegalArgumentException("--regularizer " + regularizer + " must be ce, ls or labo");
-            };
-            if (member != Regularization.LABO && (temperature != null || budget != null)) {
-                throw new IllegalArgumentException("--temperature and --budget apply to --regularizer labo only");
-            }
-            final LabelRegularizer.Builder b = LabelRegularizer.builder(member).ignoreIndex(ignoreIndex).reduction(reduction);
-            if (member != Regularization.CROSS_ENTROPY) {
-                b.alpha(alpha != null ? alpha : 0.1);
-            } else if (alpha != null && alpha != 0) {
-                throw new IllegalArgumentException("--alpha " + alpha + " has no meaning for --regularizer ce");
-            }
-            if (member == Regularization.LABO) {
-                b.temperature(temperature != null ? Temperature.fixed(temperature)
-                        : Temperature.budget(budget != null ? budget : 0.5));
-            }
-            return b.build();
+            return lossChoice.regularizer().withReduction(reduction);
         }
     }
 }

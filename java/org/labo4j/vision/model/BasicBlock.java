@@ -16,6 +16,8 @@ final class BasicBlock extends Module {
     private final BatchNorm2dImpl bn2;
     private final Conv2dImpl shortcutConv;
     private final BatchNorm2dImpl shortcutBn;
+    /** The shortcut container, held so that a GC does not free it under the native module tree. */
+    private final Module downsample;
 
     BasicBlock(long in, long out, int stride) {
         conv1 = register_module("conv1", Layers.conv3x3(in, out, stride));
@@ -24,10 +26,11 @@ final class BasicBlock extends Module {
         bn2 = register_module("bn2", Layers.batchNorm(out));
         if (stride != 1 || in != out) {
             // Named like torchvision's "downsample.0/1" so weights map one-to-one.
-            Module downsample = register_module("downsample", new Module());
+            downsample = register_module("downsample", new Module());
             shortcutConv = downsample.register_module("0", Layers.conv1x1(in, out, stride));
             shortcutBn = downsample.register_module("1", Layers.batchNorm(out));
         } else {
+            downsample = null;
             shortcutConv = null;
             shortcutBn = null;
         }

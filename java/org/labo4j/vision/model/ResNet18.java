@@ -25,6 +25,8 @@ public final class ResNet18 extends ImageClassifier {
     private final Conv2dImpl stem;
     private final BatchNorm2dImpl stemBn;
     private final BasicBlock[] blocks;
+    /** The stage containers: Java must keep them reachable, or a GC frees them under the native module tree. */
+    private final Module[] stages = new Module[STAGE_CHANNELS.length];
     private final LinearImpl classifier;
 
     public ResNet18(int inputChannels, int numClasses) {
@@ -35,6 +37,7 @@ public final class ResNet18 extends ImageClassifier {
         long channels = STAGE_CHANNELS[0];
         for (int stage = 0; stage < STAGE_CHANNELS.length; stage++) {
             Module layer = register_module("layer" + (stage + 1), new Module());
+            stages[stage] = layer;
             for (int b = 0; b < BLOCKS_PER_STAGE; b++) {
                 int stride = stage > 0 && b == 0 ? 2 : 1;
                 BasicBlock block = new BasicBlock(channels, STAGE_CHANNELS[stage], stride);

@@ -29,6 +29,21 @@ class ModelFactoryTest {
 
     @Test
     @SuppressWarnings("try") // resources held for their scope only
+    void resNet18SurvivesGarbageCollection() {
+        // Container modules registered from Java must stay reachable, or a GC frees them under the model.
+        ImageClassifier model = ModelFactory.create("resnet18", 1, 28, 10);
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            System.runFinalization();
+        }
+        try (NoGradGuard g = new NoGradGuard()) {
+            model.eval();
+            assertArrayEquals(new long[] {2, 10}, model.forward(randn(2, 1, 28, 28)).shape());
+        }
+    }
+
+    @Test
+    @SuppressWarnings("try") // resources held for their scope only
     void resNet18HasTheUsualParametersAndTorchvisionNames() {
         ImageClassifier model = ModelFactory.create("resnet18", 1, 28, 10);
         // torchvision resnet18 has 11,689,512 parameters with a 7x7x3 stem and 1000 classes;

@@ -1,0 +1,48 @@
+package org.labo4j.translation.decode;
+
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.labo4j.translation.model.EncodedSource;
+import org.labo4j.translation.model.TranslationTransformer;
+import org.labo4j.translation.tokenize.SpecialTokens;
+
+/**
+ * A {@link TranslationTransformer} as a {@link NextTokenScorer}: the sources are encoded once, and
+ * each call runs the decoder over the whole prefix (no key-value cache: simple, and cheap enough for
+ * sentence-length outputs). Padding, bos and unk are never proposed: the training targets never hold
+ * them (byte fallback leaves no unknown tokens).
+ */
+public final class TransformerScorer implements NextTokenScorer {
+    private static final long[] NEVER_GENERATED = {SpecialTokens.PAD, SpecialTokens.BOS, SpecialTokens.UNK};
+
+    private final TranslationTransformer model;
+    private final EncodedSource source;
+    private final Tensor neverGenerated = Tensor.create(NEVER_GENERATED, NEVER_GENERATED.length);
+    private final Scalar minusInfinity = new Scalar(Double.NEGATIVE_INFINITY);
+
+    private TransformerScorer(TranslationTransformer model, EncodedSource source) {
+        this.model = model;
+        this.source = source;
+    }
+
+    /** One row per source of {@code sources [B, S]}. Call without grad mode, in eval mode. */
+    public static TransformerScorer forSources(TranslationTransformer model, Tensor sources) {
+        return new TransformerScorer(model, model.encode(sources));
+    }
+
+    /** {@code copies} rows, all for the single source {@code source [1, S]}: the beams of a beam search. */
+    public static TransformerScorer forBeams(TranslationTransformer model, Tensor source, int copies) {
+        if (source.size(0) != 1) {
+            throw new IllegalArgumentException("beam search takes one source at a time, got " + source.size(0));
+        }
+        Tensor rows = Tensor.create(new long[copies], copies);
+        return new TransformerScorer(model, model.encode(source).select(rows));
+    }
+
+    @Override
+    public Tensor logProbabilities(Tensor prefixes) {
+        Tensor logits = model.decode(prefixes, source);
+        Tensor last = logits.select(1, logits.size(1) - 1);
+        return last.log_softmax(1).index_fill_(1, neverGenerated, minusInfinity);
+    }
+}

@@ -1,0 +1,30 @@
+// CUDA emulator: what the tests use besides the CUDA runtime API (see emulator.cpp).
+#ifndef LABO_TESTS_CUDA_EMULATOR_EMULATOR_H_
+#define LABO_TESTS_CUDA_EMULATOR_EMULATOR_H_
+
+#include <cstddef>
+#include <cstdint>
+
+namespace emu {
+
+// Makes [p, p + bytes) device memory of device 0 (cudaPointerGetAttributes reports it so, kernels
+// may make 16-byte accesses inside it) until unregister_device_memory(p).
+void register_device_memory(const void *p, size_t bytes);
+void unregister_device_memory(const void *p);
+
+// Device memory allocated by cudaMalloc/cudaMallocAsync and not yet freed.
+long long live_allocations();
+// Kernel launches so far (including refused ones).
+long long kernel_launches();
+
+// cudaDevAttrMaxSharedMemoryPerBlockOptin (default 232448, an H100's); returns the previous value.
+long long set_optin_shared_memory(long long bytes);
+
+// Threads run one at a time between synchronisation points. The order in which runnable threads
+// continue, and the warp or thread of each block held back while others can run, are drawn from
+// this seed (0: thread index order, nothing held back).
+void set_schedule_seed(uint64_t seed);
+
+}  // namespace emu
+
+#endif  // LABO_TESTS_CUDA_EMULATOR_EMULATOR_H_

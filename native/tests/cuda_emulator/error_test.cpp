@@ -1,0 +1,100 @@
+// The emulated CUDA backend's refusals: a bad target (INVALID_ARGUMENT with the row and value, no
+// output written, workspace freed), host pointers, a misaligned operand; and a call with no rows.
+#include <cstdio>
+#include <cstring>
+#include <vector>
+
+#include "emulator.h"
+#include "loss_problem.h"
+#include "test_support.h"
+
+using emutest::check;
+
+void run_error_tests() {
+    constexpr int64_t N = 4, V = 10;
+    emutest::DeviceBuffer logits(N * V * 4), targets(N * 8), grad(N * V * 4), loss(4), row_h(N * 4);
+    for (int i = 0; i < N * V; ++i) static_cast<float *>(logits.data())[i] = 0.1f * static_cast<float>(i);
+    int64_t t[N] = {1, -100, 10, -5};
+    std::memcpy(targets.data(), t, sizeof t);
+    labo::LossProblem pr{};
+    pr.smoothing = LABO_SMOOTHING_NONE;
+    pr.reduction = LABO_REDUCTION_MEAN;
+    pr.ignore_index = -100;
+    pr.dtype = LABO_DTYPE_FLOAT32;
+    pr.rows = N;
+    pr.vocab = V;
+    pr.logits_row_stride = V;
+    pr.grad_row_stride = V;
+    pr.logits = logits.data();
+    pr.targets = static_cast<const int64_t *>(targets.data());
+    pr.grad = grad.data();
+    pr.loss = static_cast<float *>(loss.data());
+
+    emutest::begin_case("[errors: bad target]");
+    {
+        const std::vector<unsigned char> grad_before(grad.bytes(), grad.bytes() + grad.size());
+        const long long allocations = emu::live_allocations();
+        const labo_status st = labo::cuda_loss_forward_backward(pr);
+        check(st == LABO_STATUS_INVALID_ARGUMENT, "status %d", static_cast<int>(st));
+        check(emutest::last_error().find("targets[2] = 10 is outside [0, 10)") != std::string::npos, "message: %s",
+              emutest::last_error().c_str());
+        check(std::memcmp(grad_before.data(), grad.data(), grad.size()) == 0, "gradient written despite the bad target");
+        check(emu::live_allocations() == allocations, "workspace not freed");
+    }
+    emutest::end_case();
+    t[2] = 3;
+    t[3] = 4;
+    std::memcpy(targets.data(), t, sizeof t);
+
+    emutest::begin_case("[errors: host pointers]");
+    {
+        std::vector<float> host(N * V);
+        pr.logits = host.data();
+        labo_status st = labo::cuda_loss_forward_backward(pr);
+        check(st == LABO_STATUS_INVALID_ARGUMENT && emutest::last_error().rfind("logits", 0) == 0 &&
+                  emutest::last_error().find("host memory") != std::string::npos,
+              "host logits: status %d, %s", static_cast<int>(st), emutest::last_error().c_str());
+        pr.logits = logits.data();
+        pr.row_entropy = host.data();
+        st = labo::cuda_loss_forward_backward(pr);
+        check(st == LABO_STATUS_INVALID_ARGUMENT && emutest::last_error().rfind("row_entropy", 0) == 0,
+              "host row_entropy: status %d, %s", static_cast<int>(st), emutest::last_error().c_str());
+        pr.row_entropy = nullptr;
+    }
+    emutest::end_case();
+
+    emutest::begin_case("[errors: misaligned logits]");
+    {
+        pr.logits = logits.bytes() + 2;
+        const labo_status st = labo::cuda_loss_forward_backward(pr);
+        check(st == LABO_STATUS_INVALID_ARGUMENT && emutest::last_error().find("not aligned") != std::string::npos,
+              "status %d, %s", static_cast<int>(st), emutest::last_error().c_str());
+        pr.logits = logits.data();
+    }
+    emutest::end_case();
+
+    emutest::begin_case("[errors: valid call after the refusals]");
+    {
+        pr.row_entropy = static_cast<float *>(row_h.data());
+        const labo_status st = labo::cuda_loss_forward_backward(pr);
+        check(st == LABO_STATUS_OK, "status %d, %s", static_cast<int>(st), emutest::last_error().c_str());
+        // rows 0 and 3 (1 ignored): mean of two cross-entropies of the row 0.1 * (10 i + k)
+        const float l = static_cast<const float *>(loss.data())[0];
+        check(l > 0.f && l < 10.f, "loss %g", static_cast<double>(l));
+    }
+    emutest::end_case();
+
+    emutest::begin_case("[errors: no rows]");
+    {
+        pr.logits = nullptr;
+        pr.targets = nullptr;
+        pr.grad = nullptr;
+        pr.row_entropy = nullptr;
+        pr.rows = 0;
+        static_cast<float *>(loss.data())[0] = 7.f;
+        const labo_status st = labo::cuda_loss_forward_backward(pr);
+        check(st == LABO_STATUS_OK && static_cast<const float *>(loss.data())[0] == 0.f, "status %d, loss %g",
+              static_cast<int>(st), static_cast<double>(static_cast<const float *>(loss.data())[0]));
+    }
+    emutest::end_case();
+}

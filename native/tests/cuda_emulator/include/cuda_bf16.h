@@ -1,0 +1,3 @@
+// CUDA emulator: __nv_bfloat16 and its conversions live in cuda_runtime.h.
+#pragma once
+#include "cuda_runtime.h"

@@ -1,0 +1,174 @@
+// CUDA emulator: the part of the CUDA runtime API and of the device language that the labo4j
+// kernels use, implemented on the CPU (see ../emulator.cpp for what is modelled and what is not).
+// This header replaces <cuda_runtime.h>, <cuda_bf16.h> and <cuda_fp16.h> when the kernel sources,
+// rewritten by ../prepare_cuda_source.cmake, are compiled by the host C++ compiler.
+#pragma once
+
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <functional>
+
+// ---- device language ------------------------------------------------------------------------
+#define __device__
+#define __host__
+#define __global__
+#define __forceinline__ inline
+#define __launch_bounds__(...)
+// A __shared__ variable is one object for all threads of a block; blocks run one after another,
+// so a function-local static is exactly that (it is not poisoned between blocks).
+#define __shared__ static
+#define __restrict__ __restrict
+
+struct alignas(16) uint4 {
+    unsigned x, y, z, w;
+};
+inline uint4 make_uint4(unsigned x, unsigned y, unsigned z, unsigned w) { return {x, y, z, w}; }
+
+struct emu_dim3 {
+    unsigned x, y, z;
+};
+
+typedef void *cudaStream_t;
+enum cudaError_t {
+    cudaSuccess = 0,
+    cudaErrorInvalidValue = 1,
+    cudaErrorMemoryAllocation = 2,
+    cudaErrorInitializationError = 3,
+    cudaErrorInvalidConfiguration = 9,
+    cudaErrorInsufficientDriver = 35,
+    cudaErrorNoDevice = 100,
+    cudaErrorSystemDriverMismatch = 803,
+    cudaErrorCompatNotSupportedOnDevice = 804
+};
+
+namespace emu {
+emu_dim3 thread_idx();
+emu_dim3 block_idx();
+emu_dim3 block_dim();
+emu_dim3 grid_dim();
+unsigned char *dynamic_smem();
+void syncthreads();
+// Value `v` of lane `src_lane` (0..31) of the caller's warp; every lane of `mask` must make the same
+// sequence of shuffle calls with the same mask.
+uint64_t shuffle(unsigned mask, uint64_t v, int src_lane);
+int lane();
+// Runs `body` once per thread of every block; a bad configuration becomes the launch error that
+// cudaGetLastError() reports, as on a GPU.
+void launch_kernel(uintptr_t kernel, long long grid, long long block, size_t smem, const std::function<void()> &body);
+template <class Kernel, class Body>
+void launch(Kernel *kernel, Body &&body, long long grid, long long block, size_t smem = 0,
+            cudaStream_t /*stream*/ = nullptr) {
+    launch_kernel(reinterpret_cast<uintptr_t>(kernel), grid, block, smem, std::function<void()>(body));
+}
+void set_max_dynamic_smem(uintptr_t kernel, int bytes);
+long long optin_shared_memory();
+// A 16-byte access must be 16-byte aligned and lie inside device or shared memory.
+void check_vector_access(const void *p);
+template <class T, class P>
+inline T *aligned16(P *p) {
+    check_vector_access(p);
+    return reinterpret_cast<T *>(p);
+}
+}  // namespace emu
+
+#define threadIdx (::emu::thread_idx())
+#define blockIdx (::emu::block_idx())
+#define blockDim (::emu::block_dim())
+#define gridDim (::emu::grid_dim())
+inline void __syncthreads() { emu::syncthreads(); }
+
+// ---- intrinsics ------------------------------------------------------------------------------
+inline float __uint_as_float(unsigned u) { float f; std::memcpy(&f, &u, 4); return f; }
+inline unsigned __float_as_uint(float f) { unsigned u; std::memcpy(&u, &f, 4); return u; }
+inline float __int_as_float(int i) { float f; std::memcpy(&f, &i, 4); return f; }
+inline double __longlong_as_double(long long i) { double d; std::memcpy(&d, &i, 8); return d; }
+
+// A model of __expf (ex2.approx.ftz of x * log2(e)), not the hardware's: the argument is rounded to
+// float, the result carries a deterministic pseudo-random relative error of up to 2.4e-7 (about
+// 2 ulp), and results below the smallest normal float are flushed to 0.
+inline float __expf(float x) {
+    const float t = x * 1.44269504f;
+    double r = std::exp2(static_cast<double>(t));
+    unsigned h = __float_as_uint(t) * 2654435761u;
+    r *= 1.0 + ((static_cast<double>(h >> 8) / 16777216.0) * 2.0 - 1.0) * 2.4e-7;
+    float f = static_cast<float>(r);
+    if (std::fabs(f) < 1.17549435e-38f) f = 0.f;
+    return f;
+}
+inline float __fadd_rn(float a, float b) { return a + b; }
+inline float __fmul_rn(float a, float b) { return a * b; }
+inline double __dadd_rn(double a, double b) { return a + b; }
+
+inline float __shfl_xor_sync(unsigned mask, float v, int lane_mask) {
+    return __uint_as_float(static_cast<unsigned>(emu::shuffle(mask, __float_as_uint(v), emu::lane() ^ lane_mask)));
+}
+inline double __shfl_xor_sync(unsigned mask, double v, int lane_mask) {
+    uint64_t u; std::memcpy(&u, &v, 8);
+    u = emu::shuffle(mask, u, emu::lane() ^ lane_mask);
+    double d; std::memcpy(&d, &u, 8); return d;
+}
+inline unsigned long long __shfl_xor_sync(unsigned mask, unsigned long long v, int lane_mask) {
+    return emu::shuffle(mask, v, emu::lane() ^ lane_mask);
+}
+inline float __shfl_sync(unsigned mask, float v, int src) {
+    return __uint_as_float(static_cast<unsigned>(emu::shuffle(mask, __float_as_uint(v), src)));
+}
+inline double __shfl_sync(unsigned mask, double v, int src) {
+    uint64_t u; std::memcpy(&u, &v, 8);
+    u = emu::shuffle(mask, u, src);
+    double d; std::memcpy(&d, &u, 8); return d;
+}
+// Threads run one at a time between synchronisation points: plain read-modify-writes are atomic.
+inline unsigned long long atomicAdd(unsigned long long *p, unsigned long long v) { const auto o = *p; *p = o + v; return o; }
+inline unsigned long long atomicMax(unsigned long long *p, unsigned long long v) { const auto o = *p; if (v > o) *p = v; return o; }
+
+// ---- bf16 / fp16 -------------------------------------------------------------------------------
+struct __nv_bfloat16 { unsigned short x; };
+struct __half { unsigned short x; };
+inline __nv_bfloat16 __float2bfloat16_rn(float f) {  // round to nearest even, NaN stays NaN
+    unsigned u = __float_as_uint(f);
+    if ((u & 0x7fffffffu) > 0x7f800000u) return {static_cast<unsigned short>((u >> 16) | 0x40u)};
+    u += 0x7fffu + ((u >> 16) & 1u);
+    return {static_cast<unsigned short>(u >> 16)};
+}
+inline unsigned short __bfloat16_as_ushort(__nv_bfloat16 b) { return b.x; }
+inline __half __float2half_rn(float f) {
+    const _Float16 h = static_cast<_Float16>(f);
+    __half r; std::memcpy(&r.x, &h, 2); return r;
+}
+inline unsigned short __half_as_ushort(__half h) { return h.x; }
+inline __half __ushort_as_half(unsigned short u) { return {u}; }
+inline float __half2float(__half h) { _Float16 v; std::memcpy(&v, &h.x, 2); return static_cast<float>(v); }
+
+// ---- runtime API -------------------------------------------------------------------------------
+// Device memory is host memory registered with the emulator (cudaMalloc*, or
+// emu_register_device_memory() in tests); there is one device, 0.
+enum cudaMemoryType { cudaMemoryTypeUnregistered = 0, cudaMemoryTypeHost = 1, cudaMemoryTypeDevice = 2, cudaMemoryTypeManaged = 3 };
+struct cudaPointerAttributes { cudaMemoryType type; int device; void *devicePointer; void *hostPointer; };
+enum cudaDeviceAttr { cudaDevAttrMaxSharedMemoryPerBlockOptin = 97, cudaDevAttrMemoryPoolsSupported = 115 };
+enum cudaFuncAttribute { cudaFuncAttributeMaxDynamicSharedMemorySize = 8 };
+enum cudaMemcpyKind { cudaMemcpyHostToHost, cudaMemcpyHostToDevice, cudaMemcpyDeviceToHost, cudaMemcpyDeviceToDevice };
+const char *cudaGetErrorString(cudaError_t);
+const char *cudaGetErrorName(cudaError_t);
+cudaError_t cudaGetLastError();
+cudaError_t cudaGetDeviceCount(int *);
+cudaError_t cudaGetDevice(int *);
+cudaError_t cudaSetDevice(int);
+cudaError_t cudaPointerGetAttributes(cudaPointerAttributes *, const void *);
+cudaError_t cudaDeviceGetAttribute(int *, cudaDeviceAttr, int);
+cudaError_t cudaMallocAsync(void **, size_t, cudaStream_t);
+cudaError_t cudaMalloc(void **, size_t);
+cudaError_t cudaFreeAsync(void *, cudaStream_t);
+cudaError_t cudaFree(void *);
+cudaError_t cudaMemsetAsync(void *, int, size_t, cudaStream_t);
+cudaError_t cudaMemcpyAsync(void *, const void *, size_t, cudaMemcpyKind, cudaStream_t);
+cudaError_t cudaStreamSynchronize(cudaStream_t);
+template <class Kernel>
+cudaError_t cudaFuncSetAttribute(Kernel *kernel, cudaFuncAttribute attribute, int value) {
+    if (attribute != cudaFuncAttributeMaxDynamicSharedMemorySize || value < 0 || value > emu::optin_shared_memory())
+        return cudaErrorInvalidValue;
+    emu::set_max_dynamic_smem(reinterpret_cast<uintptr_t>(kernel), value);
+    return cudaSuccess;
+}
