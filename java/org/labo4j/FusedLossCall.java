@@ -36,7 +36,7 @@ final class FusedLossCall {
                 : logits.new_empty(new long[0], floatOptions);
         final Tensor grad = switch (gradTarget) {
             case NONE -> null;
-            case NEW_TENSOR -> logits.new_empty(shapeOf(logits), new TensorOptions(TensorChecks.dtype(logits)));
+            case NEW_TENSOR -> logits.new_empty(TensorChecks.sizes(logits), new TensorOptions(TensorChecks.dtype(logits)));
             case IN_PLACE -> logits;
             case GIVEN -> givenGrad;
         };
@@ -64,20 +64,9 @@ final class FusedLossCall {
                 final int device = logits.device().index();
                 args.device_type(LaboNative.LABO_DEVICE_CUDA).device_index(device).stream(CudaStreams.current(device));
             }
-            check(LaboNative.labo_loss_forward_backward(config, args));
+            LaboException.throwIfFailed(LaboNative.labo_loss_forward_backward(config, args));
         }
         return new LossOutput(loss, grad, temperature, entropy, pTarget);
-    }
-
-    static void check(int status) {
-        if (status == LaboNative.LABO_STATUS_OK) {
-            return;
-        }
-        final String message = LaboNative.labo_last_error().getString();
-        if (status == LaboNative.LABO_STATUS_INVALID_ARGUMENT) {
-            throw new IllegalArgumentException(message);
-        }
-        throw new LaboException(status, message);
     }
 
     static int nativeDtype(ScalarType type) {
@@ -87,14 +76,6 @@ final class FusedLossCall {
             case Half -> LaboNative.LABO_DTYPE_FLOAT16;
             default -> throw new IllegalArgumentException("logits dtype = " + type + " is not supported");
         };
-    }
-
-    static long[] shapeOf(Tensor t) {
-        final long[] s = new long[(int) t.dim()];
-        for (int d = 0; d < s.length; d++) {
-            s[d] = t.size(d);
-        }
-        return s;
     }
 
     /** libtorch's current CUDA stream; a class of its own so that CPU-only use never loads CUDA classes. */

@@ -135,12 +135,16 @@ final class TensorChecks {
         return t.scalar_type().intern();
     }
 
-    static String shape(Tensor t) {
+    static long[] sizes(Tensor t) {
         final long[] s = new long[(int) t.dim()];
         for (int d = 0; d < s.length; d++) {
             s[d] = t.size(d);
         }
-        return java.util.Arrays.toString(s);
+        return s;
+    }
+
+    static String shape(Tensor t) {
+        return java.util.Arrays.toString(sizes(t));
     }
 
     private static String strides(Tensor t) {

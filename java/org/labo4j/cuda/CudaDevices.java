@@ -1,6 +1,7 @@
 package org.labo4j.cuda;
 
 import org.bytedeco.javacpp.BytePointer;
+import org.labo4j.LaboException;
 import org.labo4j.nativeapi.LaboCudaNative;
 import org.labo4j.nativeapi.LaboNative;
 
@@ -14,12 +15,12 @@ public final class CudaDevices {
 
     public static String name(int device) {
         try (BytePointer buffer = new BytePointer(256)) {
-            DeviceBuffer.check(LaboCudaNative.labo_cuda_device_name(device, buffer, 256));
+            LaboException.throwIfFailed(LaboCudaNative.labo_cuda_device_name(device, buffer, 256));
             return buffer.getString();
         }
     }
 
     public static void synchronize(int device) {
-        DeviceBuffer.check(LaboCudaNative.labo_cuda_synchronize(device));
+        LaboException.throwIfFailed(LaboCudaNative.labo_cuda_synchronize(device));
     }
 }

@@ -2,6 +2,7 @@ package org.labo4j.cuda;
 
 import org.labo4j.LabelRegularizer;
 import org.labo4j.Reduction;
+import org.labo4j.LaboException;
 import org.labo4j.nativeapi.LaboNative;
 import org.labo4j.nativeapi.LaboNative.LossArgs;
 import org.labo4j.nativeapi.LaboNative.LossConfig;
@@ -35,7 +36,7 @@ public final class CudaLoss {
             if (grad != null) {
                 args.grad(grad.pointer()).grad_row_stride(vocab);
             }
-            DeviceBuffer.check(LaboNative.labo_loss_forward_backward(config, args));
+            LaboException.throwIfFailed(LaboNative.labo_loss_forward_backward(config, args));
         }
         return loss.toFloats((int) lossCount);
     }

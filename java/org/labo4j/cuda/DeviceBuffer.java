@@ -4,7 +4,6 @@ import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerPointer;
 import org.labo4j.LaboException;
 import org.labo4j.nativeapi.LaboCudaNative;
-import org.labo4j.nativeapi.LaboNative;
 
 /**
  * A block of CUDA device memory owned by labo4j's native library, for driving the CUDA kernels
@@ -27,7 +26,7 @@ public final class DeviceBuffer implements AutoCloseable {
             throw new IllegalArgumentException("bytes = " + bytes + " must be >= 0");
         }
         try (PointerPointer<Pointer> out = new PointerPointer<>(1)) {
-            check(LaboCudaNative.labo_cuda_malloc(device, bytes, out));
+            LaboException.throwIfFailed(LaboCudaNative.labo_cuda_malloc(device, bytes, out));
             return new DeviceBuffer(device, bytes, out.get(Pointer.class, 0));
         }
     }
@@ -50,12 +49,12 @@ public final class DeviceBuffer implements AutoCloseable {
 
     public void copyFromHost(Pointer host, long count) {
         checkRange(count);
-        check(LaboCudaNative.labo_cuda_memcpy_h2d(device, live(), host, count));
+        LaboException.throwIfFailed(LaboCudaNative.labo_cuda_memcpy_h2d(device, live(), host, count));
     }
 
     public void copyToHost(Pointer host, long count) {
         checkRange(count);
-        check(LaboCudaNative.labo_cuda_memcpy_d2h(device, host, live(), count));
+        LaboException.throwIfFailed(LaboCudaNative.labo_cuda_memcpy_d2h(device, host, live(), count));
     }
 
     public float[] toFloats(int count) {
@@ -85,7 +84,7 @@ public final class DeviceBuffer implements AutoCloseable {
         if (pointer != null) {
             final Pointer p = pointer;
             pointer = null;
-            check(LaboCudaNative.labo_cuda_free(device, p));
+            LaboException.throwIfFailed(LaboCudaNative.labo_cuda_free(device, p));
         }
     }
 
@@ -99,16 +98,6 @@ public final class DeviceBuffer implements AutoCloseable {
     private void checkRange(long count) {
         if (count < 0 || count > bytes) {
             throw new IllegalArgumentException("copy of " + count + " bytes does not fit a buffer of " + bytes);
-        }
-    }
-
-    static void check(int status) {
-        if (status != LaboNative.LABO_STATUS_OK) {
-            final String message = LaboNative.labo_last_error().getString();
-            if (status == LaboNative.LABO_STATUS_INVALID_ARGUMENT) {
-                throw new IllegalArgumentException(message);
-            }
-            throw new LaboException(status, message);
         }
     }
 }
