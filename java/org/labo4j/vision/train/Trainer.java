@@ -140,6 +140,9 @@ public final class Trainer {
             saveCheckpoint(position);
             boolean sessionLimit = config.stopAfterEpochs > 0 && finishedEpochs.size() >= config.stopAfterEpochs;
             if (position.epoch() < config.epochs && (sessionLimit || stopRequested)) {
+                if (stopRequested) {
+                    logStop(position);  // a stop that arrived during the epoch's evaluation
+                }
                 return new Outcome(position, false, finishedEpochs);
             }
         }
@@ -152,9 +155,13 @@ public final class Trainer {
 
     private Outcome stopAt(TrainingPosition position, List<EpochMetrics> finishedEpochs) throws IOException {
         saveCheckpoint(position);
+        logStop(position);
+        return new Outcome(position, false, finishedEpochs);
+    }
+
+    private void logStop(TrainingPosition position) {
         log.println("stopped at epoch " + (position.epoch() + 1) + " step " + position.stepInEpoch()
                 + (runDirectory == null ? "" : "; checkpoint in " + runDirectory.resolve(Checkpoint.FILE_NAME)));
-        return new Outcome(position, false, finishedEpochs);
     }
 
     @SuppressWarnings("try") // resources held for their scope only
