@@ -10,7 +10,7 @@
 # At build time each kernel source is rewritten into ${CMAKE_CURRENT_BINARY_DIR}/cuda_emulator/
 # (prepare_cuda_source.cmake) and compiled with the host C++ compiler against the emulator's fake
 # CUDA headers, with the project's warnings (labo_set_warnings). The CPU kernel for the parity test
-# is the library's own: loss_cpu.cpp and the per-ISA object libraries <library>_cpu_<isa>.
+# is the library's own: loss_cpu.cpp, row_scratch.cpp and the per-ISA object libraries <library>_cpu_<isa>.
 include_guard(GLOBAL)
 include(LaboWarnings)
 
@@ -67,6 +67,7 @@ function(labo_add_cuda_emulator_tests library)
     "${_LABO_EMU_DIR}/parity_test.cpp"
     ${generated}
     "${_LABO_EMU_NATIVE_DIR}/src/cpu/loss_cpu.cpp"
+    "${_LABO_EMU_NATIVE_DIR}/src/cpu/row_scratch.cpp"
     $<TARGET_OBJECTS:${library}_cpu_scalar>
     $<TARGET_OBJECTS:${library}_cpu_avx2>
     $<TARGET_OBJECTS:${library}_cpu_avx512>)

@@ -2,11 +2,14 @@
 //
 // Compiled once per instruction set (cmake/LaboCpuDispatch.cmake); loss_cpu.cpp picks the
 // variant at run time. Each row is swept a few times while it is hot in L2: once for its maxima,
-// once for the statistics (the budget rule adds one sweep per Newton step), and once to write the
-// gradient. Nothing of size N x V is allocated.
+// once for the statistics (the budget rule adds one sweep per Halley step), and once to write the
+// gradient. Every exponential is computed once: the statistics sweeps park them in per-thread
+// fp32 rows (row_scratch.h) or in the fp32 gradient row, and the gradient sweep reads them back.
+// Nothing of size N x V is allocated.
 #include <type_traits>
 
 #include "cpu/cpu_rows.h"
+#include "cpu/row_scratch.h"
 #include "cpu/simd.h"
 
 namespace labo {
@@ -23,34 +26,48 @@ struct RowSmoothing {
     double entropy = 0.0;     // H(r)
 };
 
+// Where a row's exponentials wait between its sweeps: exp(z_k - m) and, for LABO,
+// exp(beta (z_k - m_nt)). Null: the gradient sweep computes them again.
+struct ExpCaches {
+    float *plain = nullptr;
+    float *tempered = nullptr;
+};
+
 // Moments of the tempered distribution over the non-target classes at inverse temperature beta:
-// S = sum e_k, M1 = sum e_k d_k, M2 = sum e_k d_k^2, with d_k = z_k - m_nt, e_k = exp(beta d_k).
-struct TemperedMoments { double s, m1, m2; };
+// S = sum e_k, Mj = sum e_k d_k^j, with d_k = z_k - m_nt, e_k = exp(beta d_k). Each e_k is also
+// written to `cache` (when not null) for the gradient sweep.
+struct TemperedMoments { double s, m1, m2, m3; };
 
 template <class T>
-TemperedMoments tempered_moments(const T *z, int64_t vocab, int64_t y, float m_nt, float beta) {
-    SumAcc s, m1, m2;
-    auto body = [&](auto x) {
+TemperedMoments tempered_moments(const T *z, int64_t vocab, int64_t y, float m_nt, float beta, float *cache) {
+    SumAcc s, m1, m2, m3;
+    auto body = [&](auto x, int64_t k) {
         using X = decltype(x);
         const X d = x - splat<X>(m_nt);
         const X e = vexp(d * splat<X>(beta));
+        if (cache != nullptr) store(cache + k, e);
         const X ed = e * d;
+        const X ed2 = ed * d;
         s.add(e);
         m1.add(ed);
-        m2.add(ed * d);
+        m2.add(ed2);
+        m3.add(ed2 * d);
     };
-    sweep(z, 0, y, body);
-    sweep(z, y + 1, vocab, body);
-    return {s.total(), m1.total(), m2.total()};
+    sweep_indexed(z, 0, y, body);
+    sweep_indexed(z, y + 1, vocab, body);
+    return {s.total(), m1.total(), m2.total(), m3.total()};
 }
 
-// The budget rule: the beta >= 0 with KL(r(beta) || u_{-y}) = epsilon, by Newton steps on beta
-// safeguarded by a bracket [lo, hi] (KL is increasing in beta). KL = log(V-1) - log S + beta M1/S.
+// The budget rule: the beta >= 0 with KL(r(beta) || u_{-y}) = epsilon. KL is increasing in beta,
+// with KL' = beta Var_r[z] and KL'' = Var_r[z] + beta E_r[(z - mu)^3]; each sweep gives all three,
+// so Halley's step (cubic convergence) costs what Newton's does. Safeguarded by a bracket [lo, hi]
+// with bisection as the fallback. KL = log(V-1) - log S + beta M1/S.
 // Sums of d = z_k - m_nt and d^2 over the non-targets: the uniform distribution's moments.
 struct PlainMoments { double sum_d, sum_d2; };
 
 template <class T>
-RowSmoothing solve_budget(const T *z, int64_t vocab, int64_t y, float m_nt, PlainMoments plain, const LossProblem &p) {
+RowSmoothing solve_budget(const T *z, int64_t vocab, int64_t y, float m_nt, PlainMoments plain, const LossProblem &p,
+                          float *cache) {
     RowSmoothing r;
     r.m_nontarget = m_nt;
     const double log_nt = __builtin_log(static_cast<double>(vocab - 1));
@@ -62,6 +79,7 @@ RowSmoothing solve_budget(const T *z, int64_t vocab, int64_t y, float m_nt, Plai
 
     if (!(eps > 0.0) || var_u <= 0.0 || vocab == 2) {
         // Uniform over the non-targets: LS's distribution (T = infinity).
+        // A tempered cache is not filled: the gradient sweep's uniform term is the constant 1/n.
         r.beta = 0.0;
         r.inv_sum_t = 1.0 / n;
         r.mean_shift = mean_d;
@@ -76,15 +94,28 @@ RowSmoothing solve_budget(const T *z, int64_t vocab, int64_t y, float m_nt, Plai
     const int cap = p.max_newton_iterations > 0 ? p.max_newton_iterations : kDefaultMaxNewtonIterations;
     TemperedMoments mo{};
     for (int it = 0;; ++it) {
-        mo = tempered_moments(z, vocab, y, m_nt, static_cast<float>(beta));
+        mo = tempered_moments(z, vocab, y, m_nt, static_cast<float>(beta), cache);
         const double mean = mo.m1 / mo.s;
         const double kl = log_nt - __builtin_log(mo.s) + beta * mean;
         const double f = kl - eps;
         if (__builtin_fabs(f) <= tol || it >= cap || !__builtin_isfinite(f) || beta >= beta_cap) break;
         if (f < 0.0) lo = beta; else hi = beta;
-        const double slope = beta * (mo.m2 / mo.s - mean * mean);  // dKL/dbeta = beta Var_r[z]
-        double next = slope > 0.0 ? beta - f / slope : __builtin_huge_val();
-        if (!(next > lo && next < hi)) next = __builtin_isinf(hi) ? 2.0 * beta : 0.5 * (lo + hi);
+        const double e2 = mo.m2 / mo.s, e3 = mo.m3 / mo.s;
+        const double var = e2 - mean * mean;
+        const double skew = e3 - 3.0 * mean * e2 + 2.0 * mean * mean * mean;  // third central moment
+        const double slope = beta * var;                                     // KL'
+        const double curvature = var + beta * skew;                          // KL''
+        // Newton's step leaving the bracket means KL is far from linear here (typically saturated
+        // by one outlying logit): bisect. Otherwise take Halley's step when it stays inside.
+        const double newton = slope > 0.0 ? beta - f / slope : __builtin_huge_val();
+        double next;
+        if (newton > lo && newton < hi) {
+            const double halley_den = 2.0 * slope * slope - f * curvature;
+            const double halley = halley_den > 0.0 ? beta - 2.0 * f * slope / halley_den : newton;
+            next = halley > lo && halley < hi ? halley : newton;
+        } else {
+            next = __builtin_isinf(hi) ? 2.0 * beta : 0.5 * (lo + hi);
+        }
         if (next == beta) break;  // the bracket cannot shrink further in double precision
         beta = __builtin_fmin(next, beta_cap);
     }
@@ -98,7 +129,7 @@ RowSmoothing solve_budget(const T *z, int64_t vocab, int64_t y, float m_nt, Plai
 // One row: statistics, loss and diagnostics; the gradient when grad is not null.
 template <class T, labo_smoothing kSmoothing>
 double row_loss(const T *z, T *grad, int64_t vocab, int64_t y, float grad_scale, const LossProblem &p,
-                int64_t row) {
+                int64_t row, ExpCaches caches) {
     // Sweep 1: the maximum over the non-targets and the target logit (the row's max is their max).
     const float zy = load_scalar(z + y);
     MaxAcc max_nt;
@@ -108,12 +139,13 @@ double row_loss(const T *z, T *grad, int64_t vocab, int64_t y, float grad_scale,
     const float m_nt = max_nt.total();
     const float m = vmax(zy, m_nt);
 
-    // Sweep 2: softmax normaliser (and, for fixed-T LABO, the tempered sums in the same pass).
-    // With an fp32 gradient, exp(z_k - m) is parked in the gradient row, which is hot in cache for
-    // sweep 3, saving one exp per element. (LABO in place still needs z in sweep 3, so not there.)
-    constexpr bool kFp32 = std::is_same_v<T, float>;
-    float *const cache = kFp32 && grad != nullptr && (kSmoothing != LABO_SMOOTHING_TEMPERED || grad != z)
-                             ? reinterpret_cast<float *>(grad) : nullptr;
+    // Sweep 2: softmax normaliser (and, for fixed-T LABO, the tempered sums in the same pass), each
+    // exponential parked in its cache for sweep 3. The entries at y are zeroed so sweep 3 reads
+    // no stale values there (it then writes the target's entry exactly).
+    float *const cache = caches.plain;
+    float *const cache_t = kSmoothing == LABO_SMOOTHING_TEMPERED ? caches.tempered : nullptr;
+    if (cache != nullptr) cache[y] = 0.0f;
+    if (cache_t != nullptr) cache_t[y] = 0.0f;
     const float alpha = p.alpha;
     const bool fixed_t = kSmoothing == LABO_SMOOTHING_TEMPERED && p.temperature_rule == LABO_TEMPERATURE_FIXED;
     const float beta_fixed = fixed_t ? static_cast<float>(__builtin_fmin(1.0 / p.temperature, 3.0e38)) : 0.0f;
@@ -129,6 +161,7 @@ double row_loss(const T *z, T *grad, int64_t vocab, int64_t y, float grad_scale,
             const X dt = x - splat<X>(m_nt);
             if (fixed_t) {
                 const X et = vexp(dt * splat<X>(beta_fixed));
+                if (cache_t != nullptr) store(cache_t + k, et);
                 s_t.add(et);
                 m1_t.add(et * dt);
             } else {
@@ -163,7 +196,7 @@ double row_loss(const T *z, T *grad, int64_t vocab, int64_t y, float grad_scale,
             r.mean_shift = m1_t.total() / st;
             r.entropy = __builtin_log(st) - r.beta * r.mean_shift;
         } else {
-            r = solve_budget(z, vocab, y, m_nt, PlainMoments{sum_dt.total(), sum_dt2.total()}, p);
+            r = solve_budget(z, vocab, y, m_nt, PlainMoments{sum_dt.total(), sum_dt2.total()}, p, cache_t);
         }
         const double mean_r_shift = (static_cast<double>(m_nt) - m) + r.mean_shift;  // E_r[z] - m
         loss = log_s - (1.0 - alpha) * zy_shift - alpha * mean_r_shift;
@@ -182,16 +215,31 @@ double row_loss(const T *z, T *grad, int64_t vocab, int64_t y, float grad_scale,
         const float a_inv_st = static_cast<float>(alpha * r.inv_sum_t);
         const float beta = static_cast<float>(r.beta);
         const float m_t = r.m_nontarget;
-        auto write = [&](auto x, int64_t k) {
-            using X = decltype(x);
-            const X e = cache != nullptr ? load_as<X>(cache + k) : vexp(x - splat<X>(m));
-            X g = e * splat<X>(inv_s);
-            if constexpr (kSmoothing == LABO_SMOOTHING_UNIFORM) g = g - splat<X>(g_uniform);
-            if constexpr (kSmoothing == LABO_SMOOTHING_TEMPERED)
-                g = g - vexp((x - splat<X>(m_t)) * splat<X>(beta)) * splat<X>(a_inv_st);
-            store(grad + k, g * splat<X>(grad_scale));
-        };
-        sweep_indexed(z, vocab, write);
+        // r is uniform over the non-targets when beta = 0 (the budget rule's degenerate rows).
+        const bool tempered_cached = cache_t != nullptr && r.beta > 0.0;
+        if (cache != nullptr && (kSmoothing != LABO_SMOOTHING_TEMPERED || tempered_cached || r.beta == 0.0)) {
+            // Every exponential is cached: z is not read again (so this also serves grad == z).
+            auto write = [&](auto e, int64_t k) {
+                using X = decltype(e);
+                X g = e * splat<X>(inv_s);
+                if constexpr (kSmoothing == LABO_SMOOTHING_UNIFORM) g = g - splat<X>(g_uniform);
+                if constexpr (kSmoothing == LABO_SMOOTHING_TEMPERED)
+                    g = tempered_cached ? g - load_as<X>(cache_t + k) * splat<X>(a_inv_st) : g - splat<X>(a_inv_st);
+                store(grad + k, g * splat<X>(grad_scale));
+            };
+            sweep_indexed(cache, vocab, write);
+        } else {
+            auto write = [&](auto x, int64_t k) {
+                using X = decltype(x);
+                const X e = cache != nullptr ? load_as<X>(cache + k) : vexp(x - splat<X>(m));
+                X g = e * splat<X>(inv_s);
+                if constexpr (kSmoothing == LABO_SMOOTHING_UNIFORM) g = g - splat<X>(g_uniform);
+                if constexpr (kSmoothing == LABO_SMOOTHING_TEMPERED)
+                    g = g - vexp((x - splat<X>(m_t)) * splat<X>(beta)) * splat<X>(a_inv_st);
+                store(grad + k, g * splat<X>(grad_scale));
+            };
+            sweep_indexed(z, vocab, write);
+        }
         double q_y = 1.0 - alpha;
         if constexpr (kSmoothing == LABO_SMOOTHING_NONE) q_y = 1.0;
         if constexpr (kSmoothing == LABO_SMOOTHING_UNIFORM) q_y += alpha / static_cast<double>(vocab);
@@ -212,6 +260,14 @@ template <class T, labo_smoothing kSmoothing>
 double rows_typed(const LossProblem &p, int64_t begin, int64_t end, float grad_scale) {
     const T *logits = static_cast<const T *>(p.logits);
     T *grad = static_cast<T *>(p.grad);
+    // Exponentials are only worth keeping when a gradient sweep will read them. An fp32 gradient
+    // row that is not the logits row holds exp(z - m) itself; the rest goes to scratch rows.
+    constexpr bool kTempered = kSmoothing == LABO_SMOOTHING_TEMPERED;
+    constexpr bool kFp32 = std::is_same_v<T, float>;
+    const bool grad_row_caches = kFp32 && grad != nullptr && static_cast<const void *>(grad) != p.logits;
+    const int scratch_rows = grad == nullptr ? 0 : (grad_row_caches ? 0 : 1) + (kTempered ? 1 : 0);
+    float *const scratch = scratch_rows > 0 ? thread_row_scratch(p.vocab, scratch_rows) : nullptr;
+    const int64_t scratch_stride = scratch_row_stride(p.vocab);
     double total = 0.0;
     for (int64_t i = begin; i < end; ++i) {
         const int64_t y = p.targets[i];
@@ -223,7 +279,19 @@ double rows_typed(const LossProblem &p, int64_t begin, int64_t end, float grad_s
             if (p.row_entropy) p.row_entropy[i] = 0.0f;
             if (p.row_p_target) p.row_p_target[i] = __builtin_nanf("");
         } else {
-            loss = row_loss<T, kSmoothing>(logits + i * p.logits_row_stride, grad_row, p.vocab, y, grad_scale, p, i);
+            ExpCaches caches;
+            if (grad_row != nullptr) {
+                float *next_scratch = scratch;
+                if (grad_row_caches) {
+                    caches.plain = reinterpret_cast<float *>(grad_row);
+                } else if (scratch != nullptr) {
+                    caches.plain = next_scratch;
+                    next_scratch += scratch_stride;
+                }
+                if (kTempered && scratch != nullptr) caches.tempered = next_scratch;
+            }
+            loss = row_loss<T, kSmoothing>(logits + i * p.logits_row_stride, grad_row, p.vocab, y, grad_scale, p, i,
+                                           caches);
         }
         if (p.reduction == LABO_REDUCTION_NONE) p.loss[i] = static_cast<float>(loss);
         total += loss;

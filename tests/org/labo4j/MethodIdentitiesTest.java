@@ -79,6 +79,44 @@ class MethodIdentitiesTest {
         }
     }
 
+    /**
+     * Rows whose tempered divergence is far from its small-beta (Gaussian) shape: Student-t logits,
+     * one logit far above the rest, a few dozen strong candidates over a flat bulk (as a language
+     * model's rows look). The safeguarded solve must still meet KL = eps on every row.
+     */
+    @RepeatedTest(3)
+    void budgetRowsMeetTheirDivergenceOnHeavyTailedLogits() {
+        final Random rnd = TestTensors.freshRandom("budget KL = eps, heavy tails");
+        final int rows = 30, vocab = 4000;
+        final float[] z = new float[rows * vocab];
+        for (int i = 0; i < rows; i++) {
+            for (int k = 0; k < vocab; k++) {
+                final double g = rnd.nextGaussian();
+                z[i * vocab + k] = (float) switch (i % 3) {
+                    case 0 -> 2 * g / Math.sqrt((square(rnd.nextGaussian()) + square(rnd.nextGaussian()) + square(rnd.nextGaussian())) / 3);
+                    case 1 -> k == 17 ? 25 + g : g;
+                    default -> k < 20 ? 8 + 2 * g : -2 + 1.5 * g;
+                };
+            }
+        }
+        final long[] y = TestTensors.randomTargets(rnd, rows, vocab);
+        final double[] zd = TestTensors.toDoubles(TestTensors.floats(z, rows, vocab));
+        for (double kappa : new double[] {0.05 + 0.2 * rnd.nextDouble(), 0.4 + 0.2 * rnd.nextDouble(), 0.75 + 0.2 * rnd.nextDouble()}) {
+            final LossOutput out = LabelRegularizer.labo().temperature(Temperature.budget(kappa)).build()
+                    .forward(TestTensors.floats(z, rows, vocab), TestTensors.longs(y, rows), true);
+            final double[] temps = TestTensors.toDoubles(out.temperature());
+            final double eps = kappa * Math.log(vocab - 1);
+            for (int i = 0; i < rows; i++) {
+                final double[] r = Fp64Reference.temperedNonTarget(TestTensors.row(zd, i, vocab), (int) y[i], temps[i]);
+                assertEquals(eps, Fp64Reference.klToUniformNonTarget(r), 2e-5 * Math.max(1, eps), "row " + i + " kappa " + kappa);
+            }
+        }
+    }
+
+    private static double square(double x) {
+        return x * x;
+    }
+
     @Test
     void budgetOneIsOneHotOnTheStrongestNonTarget() {
         final float[] z = {0.5f, 3.0f, 1.0f, 3.0f, -2.0f};  // target 0; strongest non-targets 1 and 3 (a tie)

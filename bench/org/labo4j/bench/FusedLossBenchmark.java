@@ -47,6 +47,13 @@ public class FusedLossBenchmark {
     @Param({"float32", "bfloat16"})
     public String dtype;
 
+    /**
+     * libtorch's intra-op threads ({@code torch.set_num_threads}). The fused kernel runs on the same
+     * OpenMP pool and follows this setting, so both sides of every comparison use the same cores.
+     */
+    @Param({"1", "2"})
+    public int threads;
+
     private Tensor logits;
     private Tensor targets;
     private Tensor gradOut;
@@ -65,6 +72,7 @@ public class FusedLossBenchmark {
         final long n = Long.parseLong(nv[0]);
         final long v = Long.parseLong(nv[1]);
         final ScalarType type = dtype.equals("bfloat16") ? ScalarType.BFloat16 : ScalarType.Float;
+        torch.set_num_threads(threads);
         torch.manual_seed(42);
         logits = torch.randn(n, v).mul_(new Scalar(2.0)).to(type);
         targets = torch.randint(v, new long[] {n}, new TensorOptions(ScalarType.Long));

@@ -17,10 +17,9 @@ import java.util.regex.Pattern;
  * over libtorch's cross_entropy with label smoothing.
  */
 public final class JmhTable {
-    private static final Pattern ENTRY = Pattern.compile(
-            "\"benchmark\"\\s*:\\s*\"[^\"]*\\.([A-Za-z0-9_]+)\".*?\"dtype\"\\s*:\\s*\"([^\"]+)\".*?\"shape\"\\s*:\\s*\"([^\"]+)\""
-                    + ".*?\"primaryMetric\"\\s*:\\s*\\{\\s*\"score\"\\s*:\\s*([0-9.eE+-]+)\\s*,\\s*\"scoreError\"\\s*:\\s*\"?([0-9.eE+-]+|NaN)\"?",
-            Pattern.DOTALL);
+    private static final Pattern BENCHMARK = Pattern.compile("\"benchmark\"\\s*:\\s*\"[^\"]*\\.([A-Za-z0-9_]+)\"");
+    private static final Pattern SCORE = Pattern.compile(
+            "\"primaryMetric\"\\s*:\\s*\\{\\s*\"score\"\\s*:\\s*([0-9.eE+-]+)\\s*,\\s*\"scoreError\"\\s*:\\s*\"?([0-9.eE+-]+|NaN)\"?");
 
     private JmhTable() {}
 
@@ -29,17 +28,22 @@ public final class JmhTable {
     public static void main(String[] args) throws IOException {
         final String json = Files.readString(Path.of(args[0]));
         final Map<String, List<Score>> byCase = new LinkedHashMap<>();
-        final Matcher m = ENTRY.matcher(json);
-        while (m.find()) {
-            final double error = m.group(5).equals("NaN") ? Double.NaN : Double.parseDouble(m.group(5));
-            byCase.computeIfAbsent(m.group(3) + " " + m.group(2), k -> new ArrayList<>())
-                    .add(new Score(m.group(1), Double.parseDouble(m.group(4)), error));
+        // One JSON object per benchmark and parameter set, each starting with "jmhVersion".
+        for (String entry : json.split("\"jmhVersion\"")) {
+            final Matcher name = BENCHMARK.matcher(entry);
+            final Matcher score = SCORE.matcher(entry);
+            if (!name.find() || !score.find()) continue;
+            final double error = score.group(2).equals("NaN") ? Double.NaN : Double.parseDouble(score.group(2));
+            final String threads = param(entry, "threads");
+            final String key = param(entry, "shape") + " " + param(entry, "dtype") + (threads.isEmpty() ? "" : ", " + threads + " threads");
+            byCase.computeIfAbsent(key, k -> new ArrayList<>())
+                    .add(new Score(name.group(1), Double.parseDouble(score.group(1)), error));
         }
         final StringBuilder out = new StringBuilder();
         for (Map.Entry<String, List<Score>> e : byCase.entrySet()) {
             final double copy = find(e.getValue(), "libtorch_copy");
             final double torchLs = find(e.getValue(), "libtorch_crossEntropyLabelSmoothing");
-            out.append("\n**").append(e.getKey()).append("** (N x V, dtype)\n\n");
+            out.append("\n**").append(e.getKey()).append("** (N x V, dtype, threads)\n\n");
             out.append("| benchmark (forward + backward) | ms | ± | × copy (floor) | speed-up vs libtorch CE+LS |\n");
             out.append("| --- | ---: | ---: | ---: | ---: |\n");
             for (Score s : e.getValue()) {
@@ -48,6 +52,12 @@ public final class JmhTable {
             }
         }
         System.out.print(out);
+    }
+
+    /** The value of one of the entry's JMH parameters, "" when the run did not have it. */
+    private static String param(String entry, String name) {
+        final Matcher m = Pattern.compile("\"" + name + "\"\\s*:\\s*\"([^\"]+)\"").matcher(entry);
+        return m.find() ? m.group(1) : "";
     }
 
     private static double find(List<Score> scores, String name) {
