@@ -24,7 +24,22 @@ struct RowSmoothing {
     double inv_sum_t = 0.0;   // 1 / sum_{k != y} exp(beta (z_k - m_nontarget))
     double mean_shift = 0.0;  // E_r[z] - m_nontarget
     double entropy = 0.0;     // H(r)
+    // The budget solve's last step, taken without a sweep: the cached tempered exponentials are
+    // exp(beta_cached (z_k - m_nt)) with beta_cached = beta - final_step, so each one still needs
+    // the factor exp(final_step (z_k - m_nt)), which the gradient sweep applies by its cubic Taylor
+// polynomial (|final_step (z_k - m_nt)| <= 0.05).
+    double final_step = 0.0;
 };
+
+// Loads element k of a row as the sweep body's argument type (vector, or float in the row's tail).
+template <class X, class T>
+LABO_INLINE X load_row(const T *p) {
+    if constexpr (std::is_same_v<X, float>) {
+        return load_scalar(p);
+    } else {
+        return load(p);
+    }
+}
 
 // Where a row's exponentials wait between its sweeps: exp(z_k - m) and, for LABO,
 // exp(beta (z_k - m_nt)). Null: the gradient sweep computes them again.
@@ -63,7 +78,8 @@ TemperedMoments tempered_moments(const T *z, int64_t vocab, int64_t y, float m_n
 // so Halley's step (cubic convergence) costs what Newton's does. Safeguarded by a bracket [lo, hi]
 // with bisection as the fallback. KL = log(V-1) - log S + beta M1/S.
 // Sums of d = z_k - m_nt and d^2 over the non-targets: the uniform distribution's moments.
-struct PlainMoments { double sum_d, sum_d2; };
+// `range`: the largest |d| (max minus min over the non-targets).
+struct PlainMoments { double sum_d, sum_d2; float range; };
 
 template <class T>
 RowSmoothing solve_budget(const T *z, int64_t vocab, int64_t y, float m_nt, PlainMoments plain, const LossProblem &p,
@@ -113,6 +129,23 @@ RowSmoothing solve_budget(const T *z, int64_t vocab, int64_t y, float m_nt, Plai
             const double halley_den = 2.0 * slope * slope - f * curvature;
             const double halley = halley_den > 0.0 ? beta - 2.0 * f * slope / halley_den : newton;
             next = halley > lo && halley < hi ? halley : newton;
+            // Close enough that even Newton's step would land within the tolerance (its error is
+            // KL'' dn^2 / 2), and so short that exp(step d) is within 3e-7 of its cubic Taylor
+            // polynomial for every d (|step d| <= 0.05): take the step without another sweep. The
+            // moments at the new beta follow from the cumulant series of log S, with an error of
+            // the same order.
+            const double dn = newton - beta, step = next - beta;
+            if (0.5 * __builtin_fabs(curvature) * dn * dn <= tol &&
+                __builtin_fabs(step) * static_cast<double>(plain.range) <= 5e-2) {
+                const double log_s = __builtin_log(mo.s) + step * (mean + step * (0.5 * var + step * skew / 6.0));
+                const double mean_next = mean + step * (var + 0.5 * step * skew);
+                r.beta = next;
+                r.inv_sum_t = __builtin_exp(-log_s);
+                r.mean_shift = mean_next;
+                r.entropy = log_s - next * mean_next;
+                r.final_step = step;
+                return r;
+            }
         } else {
             next = __builtin_isinf(hi) ? 2.0 * beta : 0.5 * (lo + hi);
         }
@@ -150,6 +183,7 @@ double row_loss(const T *z, T *grad, int64_t vocab, int64_t y, float grad_scale,
     const bool fixed_t = kSmoothing == LABO_SMOOTHING_TEMPERED && p.temperature_rule == LABO_TEMPERATURE_FIXED;
     const float beta_fixed = fixed_t ? static_cast<float>(__builtin_fmin(1.0 / p.temperature, 3.0e38)) : 0.0f;
     SumAcc s_all, sum_d, s_t, m1_t, sum_dt, sum_dt2;
+    MaxAcc neg_dt;  // max of -(z_k - m_nt): the spread of the non-target logits
     auto stats = [&](auto x, int64_t k) {
         using X = decltype(x);
         const X d = x - splat<X>(m);
@@ -167,6 +201,7 @@ double row_loss(const T *z, T *grad, int64_t vocab, int64_t y, float grad_scale,
             } else {
                 sum_dt.add(dt);
                 sum_dt2.add(dt * dt);
+                neg_dt.add(splat<X>(0.0f) - dt);
             }
         }
     };
@@ -196,7 +231,7 @@ double row_loss(const T *z, T *grad, int64_t vocab, int64_t y, float grad_scale,
             r.mean_shift = m1_t.total() / st;
             r.entropy = __builtin_log(st) - r.beta * r.mean_shift;
         } else {
-            r = solve_budget(z, vocab, y, m_nt, PlainMoments{sum_dt.total(), sum_dt2.total()}, p, cache_t);
+            r = solve_budget(z, vocab, y, m_nt, PlainMoments{sum_dt.total(), sum_dt2.total(), neg_dt.total()}, p, cache_t);
         }
         const double mean_r_shift = (static_cast<double>(m_nt) - m) + r.mean_shift;  // E_r[z] - m
         loss = log_s - (1.0 - alpha) * zy_shift - alpha * mean_r_shift;
@@ -218,13 +253,24 @@ double row_loss(const T *z, T *grad, int64_t vocab, int64_t y, float grad_scale,
         // r is uniform over the non-targets when beta = 0 (the budget rule's degenerate rows).
         const bool tempered_cached = cache_t != nullptr && r.beta > 0.0;
         if (cache != nullptr && (kSmoothing != LABO_SMOOTHING_TEMPERED || tempered_cached || r.beta == 0.0)) {
-            // Every exponential is cached: z is not read again (so this also serves grad == z).
+            // Every exponential is cached: z is not read again (so this also serves grad == z),
+            // unless the budget solve's last step was extrapolated (RowSmoothing::final_step).
+            const float step = static_cast<float>(r.final_step);
             auto write = [&](auto e, int64_t k) {
                 using X = decltype(e);
                 X g = e * splat<X>(inv_s);
                 if constexpr (kSmoothing == LABO_SMOOTHING_UNIFORM) g = g - splat<X>(g_uniform);
-                if constexpr (kSmoothing == LABO_SMOOTHING_TEMPERED)
-                    g = tempered_cached ? g - load_as<X>(cache_t + k) * splat<X>(a_inv_st) : g - splat<X>(a_inv_st);
+                if constexpr (kSmoothing == LABO_SMOOTHING_TEMPERED) {
+                    if (!tempered_cached) {
+                        g = g - splat<X>(a_inv_st);
+                    } else if (step == 0.0f) {
+                        g = g - load_as<X>(cache_t + k) * splat<X>(a_inv_st);
+                    } else {
+                        const X u = (load_row<X>(z + k) - splat<X>(m_t)) * splat<X>(step);
+                        const X factor = splat<X>(1.0f) + u * (splat<X>(1.0f) + u * (splat<X>(0.5f) + u * splat<X>(1.0f / 6.0f)));
+                        g = g - load_as<X>(cache_t + k) * factor * splat<X>(a_inv_st);
+                    }
+                }
                 store(grad + k, g * splat<X>(grad_scale));
             };
             sweep_indexed(cache, vocab, write);
