@@ -107,13 +107,19 @@ final class VisionCommand {
         }
         final Loss loss = p.loss.build();
         final VisionRunResult result = VisionTraining.run(p.config.validate(), loss, err);
+        writeSmoothingReport(result, p.config, loss, err);
+        out.println(summary(loss.toString(), result));
+        return 0;
+    }
+
+    /** LABO runs: the temperature histogram and a few smoothing distributions, as PNG. */
+    private static void writeSmoothingReport(VisionRunResult result, VisionTrainConfig config, Loss loss, PrintStream err)
+            throws IOException {
         if (result.completed() && loss instanceof LabelRegularizer r && r.regularization() == Regularization.LABO) {
-            for (Path f : SmoothingReport.write(result.runDirectory(), p.config, r)) {
+            for (Path f : SmoothingReport.write(result.runDirectory(), config, r)) {
                 err.println("wrote " + f);
             }
         }
-        out.println(summary(loss.toString(), result));
-        return 0;
     }
 
     private static String summary(String loss, VisionRunResult r) {
@@ -179,6 +185,7 @@ final class VisionCommand {
                     err.println("stopped early; run the same command again to resume");
                     return 1;
                 }
+                writeSmoothingReport(r, c, loss, err);
                 results.computeIfAbsent(name, k -> new ArrayList<>()).add(r.test());
                 descriptions.put(name, loss.toString());
                 lossShares.computeIfAbsent(name, k -> new ArrayList<>()).add(r.lastEpoch().lossMillis() / r.lastEpoch().stepMillis());

@@ -1,15 +1,19 @@
 package org.labo4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.labo4j.vision.data.SyntheticDataset;
 
 /** The vision commands refuse bad options with status 2 and one line, before any training starts. */
 class VisionCommandTest {
@@ -40,6 +44,24 @@ class VisionCommandTest {
             final String message = err.toString(StandardCharsets.UTF_8).strip();
             assertEquals(1, message.lines().count(), () -> String.join(" ", args) + " -> " + message);
         }
+    }
+
+    /** compare trains every loss per seed and writes the table, the charts and LABO's own pictures. */
+    @Test
+    void compareWritesTableChartsAndLaboReports() throws IOException {
+        final Path data = SyntheticDataset.write(Files.createDirectories(dir.resolve("data")), 120, 40, 5);
+        final Path out = dir.resolve("compare");
+        final ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertEquals(0, run(err, "compare", "vision", "--data", data.toString(), "--out", out.toString(),
+                "--losses", "ce,labo-budget", "--seeds", "1", "--epochs", "1", "--validation-size", "40",
+                "--batch-size", "20", "--threads", "1", "--progress-seconds", "0"), () -> err.toString(StandardCharsets.UTF_8));
+        for (String file : new String[] {"compare.md", "compare-accuracy.png", "compare-ece.png",
+            "labo-budget-seed1/labo-temperatures.png", "labo-budget-seed1/metrics.csv", "ce-seed1/metrics.csv"}) {
+            assertTrue(Files.size(out.resolve(file)) > 0, file);
+        }
+        assertFalse(Files.exists(out.resolve("ce-seed1/labo-temperatures.png")), "no temperatures for cross-entropy");
+        final String table = Files.readString(out.resolve("compare.md"));
+        assertTrue(table.contains("| cross-entropy |") && table.contains("temperature=budget(0.5)) |"), table);
     }
 
     @Test
