@@ -1,0 +1,251 @@
+"""Correctness of the CUDA kernels on the GPU, on fresh random inputs.
+
+Against the fp64 reference (reference.py) for every member, dtype and kernel path, every
+reduction, separate and in-place gradients, and the per-row diagnostics; against PyTorch's
+F.cross_entropy(label_smoothing); the eager LABO composite against the same reference (so that the
+timed baseline computes the same function); and the C ABI's error contract on the device.
+"""
+import math
+
+import torch
+import torch.nn.functional as F
+
+import labo_ctypes as lc
+from reference import TorchOps, reference
+from torch_baselines import labo_composite
+
+OPS = TorchOps()
+DTYPES = {  # name: (torch dtype, labo dtype, tolerance on loss and gradient)
+    "fp32": (torch.float32, lc.FLOAT32, 1e-5),
+    "bf16": (torch.bfloat16, lc.BFLOAT16, 1e-2),
+    "fp16": (torch.float16, lc.FLOAT16, 1e-2),
+}
+DIAG_TOL = 1e-4  # diagnostics are fp32 results of fp32 arithmetic for every dtype
+# Row lengths tried; for each dtype the check keeps one per kernel path (warp4x1 .. block-stream),
+# plus the benchmark's vocabularies and V = 2.
+VOCAB_CANDIDATES = [2, 3, 17, 50, 100, 257, 1000, 2049, 4096, 8191, 16384, 32000, 50257, 65537, 131072, 262147]
+ALWAYS = [2, 1000, 32000, 50257]
+IGNORE = lc.DEFAULT_IGNORE_INDEX
+
+
+def rel_err(out, ref):
+    """||out - ref|| / ||ref|| in fp64; non-finite entries must match exactly (inf, NaN), else inf."""
+    out = out.detach().to(torch.float64).reshape(-1)
+    ref = ref.detach().to(torch.float64).reshape(-1)
+    fin = torch.isfinite(ref)
+    if not torch.equal(torch.isfinite(out), fin):
+        return math.inf
+    rest_out, rest_ref = out[~fin], ref[~fin]
+    if not torch.equal(torch.isnan(rest_out), torch.isnan(rest_ref)):
+        return math.inf
+    if not torch.equal(rest_out[~torch.isnan(rest_out)], rest_ref[~torch.isnan(rest_ref)]):
+        return math.inf
+    den = torch.linalg.vector_norm(ref[fin]).item()
+    num = torch.linalg.vector_norm(out[fin] - ref[fin]).item()
+    return num / (den if den > 0 else 1.0)
+
+
+class Results:
+    """Every comparison, with its error and limit; failures are listed at the end."""
+
+    def __init__(self, log):
+        self.log = log
+        self.rows = []
+
+    def add(self, name, err, limit, note=""):
+        ok = err <= limit  # NaN and inf fail
+        self.rows.append({"check": name, "error": err, "limit": limit, "ok": bool(ok), "note": note})
+        if not ok:
+            self.log(f"  FAIL {name}: error {err:.3e} > {limit:.0e} {note}")
+        return ok
+
+    def expect(self, name, ok, note=""):
+        return self.add(name, 0.0 if ok else math.inf, 0.0, note)
+
+    def failures(self):
+        return [r for r in self.rows if not r["ok"]]
+
+
+def make_inputs(rows, vocab, dtype, gen, device="cuda"):
+    """Random logits (with a flat row, an outlier row and a shifted row) and targets with ignored rows."""
+    z = 3.0 * torch.randn(rows, vocab, generator=gen, device=device)
+    if rows > 4 and vocab > 2:
+        z[2] = 0.5           # all logits equal: r uniform for any T
+        z[3, 1] += 40.0      # one dominant non-target (budget solve near saturation)
+        z[4] += 1000.0       # large common offset: max subtraction
+    y = torch.randint(0, vocab, (rows,), generator=gen, device=device)
+    y[0], y[1] = 0, vocab - 1
+    y[5::7] = IGNORE
+    return z.to(dtype).contiguous(), y.contiguous()
+
+
+def stream_ptr():
+    return torch.cuda.current_stream().cuda_stream
+
+
+def call(lib, member, dtype_code, z, y, reduction, grad, diagnostics=False, stream=None):
+    """One labo_loss_forward_backward on device tensors; returns (status, loss, diagnostics)."""
+    rows, vocab = z.shape
+    loss = torch.full((rows if reduction == lc.REDUCTION_NONE else 1,), math.nan, device=z.device)
+    diag = [torch.full((rows,), -7.0, device=z.device) for _ in range(3)] if diagnostics else [None] * 3
+    args = lib.args(lc.DEVICE_CUDA, dtype_code, rows, vocab, z.data_ptr(), y.data_ptr(), loss.data_ptr(),
+                    grad=None if grad is None else grad.data_ptr(),
+                    stream=stream_ptr() if stream is None else stream,
+                    row_temperature=diag[0].data_ptr() if diagnostics else None,
+                    row_entropy=diag[1].data_ptr() if diagnostics else None,
+                    row_p_target=diag[2].data_ptr() if diagnostics else None)
+    status = lib.forward_backward_status(lib.config(member, reduction=reduction), args)
+    return status, loss, diag
+
+
+def vocab_per_path(lib, dtype_code):
+    """{vocab: kernel path}: the first candidate of each path, and ALWAYS."""
+    chosen = {}
+    for v in VOCAB_CANDIDATES:
+        path = lib.kernel_path(dtype_code, v)
+        if v in ALWAYS or path not in chosen.values():
+            chosen[v] = path
+    return chosen
+
+
+def check_members(lib, res, gen):
+    for dname, (tdtype, code, tol) in DTYPES.items():
+        for vocab, path in vocab_per_path(lib, code).items():
+            rows = max(16, min(509, 2_000_000 // vocab))
+            z, y = make_inputs(rows, vocab, tdtype, gen)
+            valid = y != IGNORE
+            count = int(valid.sum())
+            for member, (_, _, alpha, t, kappa) in lc.MEMBERS.items():
+                tag = f"{dname} V={vocab} ({path}) rows={rows} {member}"
+                ref = reference(OPS, z, y, member, alpha, t, kappa, ignore_index=IGNORE, reduction="none")
+                # NONE, separate gradient poisoned with NaN, diagnostics.
+                grad = torch.full_like(z, math.nan)
+                st, loss, diag = call(lib, member, code, z, y, lc.REDUCTION_NONE, grad, diagnostics=True)
+                if not res.expect(f"{tag} status", st == lc.OK, lib.last_error() if st else ""):
+                    continue
+                res.expect(f"{tag} every gradient element written", bool(torch.isfinite(grad).all()))
+                res.add(f"{tag} none: loss", rel_err(loss, ref["loss"]), tol)
+                res.add(f"{tag} none: grad", rel_err(grad, ref["grad"]), tol)
+                res.add(f"{tag} T", rel_err(diag[0], ref["temperature"]), DIAG_TOL)
+                res.add(f"{tag} H(r)", rel_err(diag[1], ref["entropy"]), DIAG_TOL)
+                res.add(f"{tag} p_y", rel_err(diag[2], ref["p_target"]), DIAG_TOL)
+                # MEAN, separate gradient; twice: a result that moves between runs is a race.
+                ref_mean = ref["loss"].sum() / count
+                ref_grad = ref["grad"] / count
+                grads = []
+                for _ in range(2):
+                    g = torch.full_like(z, math.nan)
+                    st, loss, _ = call(lib, member, code, z, y, lc.REDUCTION_MEAN, g)
+                    res.expect(f"{tag} mean status", st == lc.OK, lib.last_error() if st else "")
+                    grads.append((loss, g))
+                res.add(f"{tag} mean: loss", rel_err(grads[0][0], ref_mean.reshape(1)), tol)
+                res.add(f"{tag} mean: grad", rel_err(grads[0][1], ref_grad), tol)
+                res.expect(f"{tag} mean: same bits on a second run",
+                           torch.equal(grads[0][0], grads[1][0]) and torch.equal(grads[0][1], grads[1][1]))
+                # MEAN in place: the gradient overwrites the logits.
+                zi = z.clone()
+                st, loss, _ = call(lib, member, code, zi, y, lc.REDUCTION_MEAN, zi)
+                res.expect(f"{tag} in-place status", st == lc.OK, lib.last_error() if st else "")
+                res.add(f"{tag} in place: loss", rel_err(loss, ref_mean.reshape(1)), tol)
+                res.add(f"{tag} in place: grad", rel_err(zi, ref_grad), tol)
+                res.expect(f"{tag} in place equals separate", torch.equal(zi, grads[0][1]))
+                # SUM, loss only.
+                st, loss, _ = call(lib, member, code, z, y, lc.REDUCTION_SUM, None)
+                res.expect(f"{tag} sum status", st == lc.OK, lib.last_error() if st else "")
+                res.add(f"{tag} sum (no grad): loss", rel_err(loss, ref["loss"].sum().reshape(1)), tol)
+            res.log(f"  {dname} V={vocab:6d} {path:12s} rows={rows}: checked")
+
+
+def check_against_torch(lib, res, gen):
+    """labo4j LS = F.cross_entropy(label_smoothing=0.1); the eager LABO composite = the reference."""
+    for dname in ("fp32", "bf16"):
+        tdtype, code, tol = DTYPES[dname]
+        for vocab in (1000, 32000):
+            z, y = make_inputs(257, vocab, tdtype, gen)
+            zt = z.detach().requires_grad_(True)
+            t_loss = F.cross_entropy(zt, y, label_smoothing=0.1, ignore_index=IGNORE)
+            (t_grad,) = torch.autograd.grad(t_loss, zt)
+            g = torch.full_like(z, math.nan)
+            st, loss, _ = call(lib, "LS", code, z, y, lc.REDUCTION_MEAN, g)
+            res.expect(f"{dname} V={vocab} LS status", st == lc.OK)
+            ref = reference(OPS, z, y, "LS", 0.1, reduction="mean")
+            # PyTorch's own rounding error widens the limit: labo4j's own error is checked against fp64.
+            t_loss_err = rel_err(t_loss.reshape(1), ref["loss"].reshape(1))
+            t_grad_err = rel_err(t_grad, ref["grad"])
+            note = f"(torch vs fp64: loss {t_loss_err:.1e}, grad {t_grad_err:.1e})"
+            res.add(f"{dname} V={vocab} LS vs F.cross_entropy: loss", rel_err(loss, t_loss.reshape(1)),
+                    tol + t_loss_err, note)
+            res.add(f"{dname} V={vocab} LS vs F.cross_entropy: grad", rel_err(g, t_grad), tol + t_grad_err, note)
+            res.log(f"  {dname} V={vocab} labo LS vs F.cross_entropy(label_smoothing=0.1) {note}")
+    # The composite has no ignore_index: all rows valid.
+    z = 3.0 * torch.randn(257, 32000, generator=gen, device="cuda")
+    y = torch.randint(0, 32000, (257,), generator=gen, device="cuda")
+    zt = z.detach().requires_grad_(True)
+    c_loss = labo_composite(zt, y, 0.1, 2.0)
+    (c_grad,) = torch.autograd.grad(c_loss, zt)
+    ref = reference(OPS, z, y, "LABO-fixed", 0.1, 2.0, reduction="mean")
+    res.add("fp32 eager LABO composite vs fp64: loss", rel_err(c_loss.reshape(1), ref["loss"].reshape(1)), 1e-5)
+    res.add("fp32 eager LABO composite vs fp64: grad", rel_err(c_grad, ref["grad"]), 1e-5)
+
+
+def check_contract(lib, res, gen):
+    """Errors are reported through the status, nothing is written, and the library stays usable."""
+    code, vocab = lc.FLOAT32, 1000
+    z, y = make_inputs(64, vocab, torch.float32, gen)
+    for bad in (vocab, -5):
+        yb = y.clone()
+        yb[3] = bad
+        g = torch.full_like(z, math.nan)
+        zi = z.clone()
+        st, _, _ = call(lib, "LABO-budget", code, z, yb, lc.REDUCTION_MEAN, g)
+        msg = lib.last_error()
+        res.expect(f"target {bad}: INVALID_ARGUMENT naming targets[3]",
+                   st == lc.INVALID_ARGUMENT and "targets[3]" in msg, f"status {st}: {msg}")
+        res.expect(f"target {bad}: gradient untouched", bool(torch.isnan(g).all()))
+        st, _, _ = call(lib, "LABO-budget", code, zi, yb, lc.REDUCTION_MEAN, zi)
+        res.expect(f"target {bad}: in-place logits untouched", st == lc.INVALID_ARGUMENT and torch.equal(zi, z))
+    # No rows: MEAN is 0.
+    loss = torch.full((1,), math.nan, device="cuda")
+    args = lib.args(lc.DEVICE_CUDA, code, 0, vocab, None, None, loss.data_ptr(), stream=stream_ptr())
+    st = lib.forward_backward_status(lib.config("LS"), args)
+    res.expect("0 rows, MEAN: loss 0", st == lc.OK and loss.item() == 0.0, f"status {st}, loss {loss.item()}")
+    # Every row ignored: loss 0, gradient 0, no NaN.
+    g = torch.full_like(z, math.nan)
+    st, loss, _ = call(lib, "LABO-budget", code, z, torch.full_like(y, IGNORE), lc.REDUCTION_MEAN, g)
+    res.expect("all rows ignored: loss 0, gradient 0", st == lc.OK and loss.item() == 0.0 and not bool(g.any()))
+    # Host memory and misaligned pointers are refused before any launch.
+    st, _, _ = call(lib, "LS", code, z.cpu(), y, lc.REDUCTION_MEAN, None)
+    res.expect("host logits: INVALID_ARGUMENT", st == lc.INVALID_ARGUMENT, lib.last_error())
+    rows = 8
+    raw = torch.randn(rows * vocab + 1, device="cuda")
+    loss = torch.zeros(1, device="cuda")
+    args = lib.args(lc.DEVICE_CUDA, code, rows, vocab, raw.data_ptr() + 2, y[:rows].data_ptr(), loss.data_ptr(),
+                    stream=stream_ptr())
+    st = lib.forward_backward_status(lib.config("LS"), args)
+    res.expect("misaligned logits: INVALID_ARGUMENT", st == lc.INVALID_ARGUMENT, lib.last_error())
+    # Still usable, and a side stream gives the same bits as the default stream.
+    g0 = torch.full_like(z, math.nan)
+    st0, l0, _ = call(lib, "LABO-budget", code, z, y, lc.REDUCTION_MEAN, g0)
+    torch.cuda.synchronize()
+    side = torch.cuda.Stream()
+    side.wait_stream(torch.cuda.current_stream())
+    with torch.cuda.stream(side):
+        g1 = torch.full_like(z, math.nan)
+        st1, l1, _ = call(lib, "LABO-budget", code, z, y, lc.REDUCTION_MEAN, g1, stream=side.cuda_stream)
+    side.synchronize()
+    res.expect("after errors, on a side stream: same bits as the default stream",
+               st0 == lc.OK and st1 == lc.OK and torch.equal(l0, l1) and torch.equal(g0, g1))
+
+
+def run(lib, log, seed):
+    res = Results(log)
+    gen = torch.Generator(device="cuda")
+    gen.manual_seed(seed)
+    log(f"correctness: seed {seed}")
+    for part in (check_members, check_against_torch, check_contract):
+        try:
+            part(lib, res, gen)
+        except Exception as e:  # one broken part must not hide the others' results
+            res.expect(f"{part.__name__} raised", False, repr(e))
+        torch.cuda.synchronize()
+    return res
