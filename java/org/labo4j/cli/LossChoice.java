@@ -8,8 +8,9 @@ import org.labo4j.vision.train.TorchCrossEntropyLoss;
 
 /**
  * The loss options shared by the training commands: {@code --loss ce|ls|labo}, {@code --alpha},
- * {@code --temperature} or {@code --budget}, and {@code --loss-impl fused|libtorch} (libtorch's
- * cross_entropy as the reference implementation of CE and LS).
+ * {@code --temperature} or {@code --budget} (also spelled {@code --kappa}, its symbol in METHOD.md),
+ * and {@code --loss-impl fused|libtorch} (libtorch's cross_entropy as the reference implementation of
+ * CE and LS; both ignore the rows whose target is {@code ignoreIndex}).
  */
 final class LossChoice {
     String loss = "labo";
@@ -30,7 +31,7 @@ final class LossChoice {
             case "--loss" -> loss = value;
             case "--alpha" -> alpha = parse(option, value);
             case "--temperature" -> temperature = parse(option, value);
-            case "--budget" -> budget = parse(option, value);
+            case "--budget", "--kappa" -> budget = parse(option, value);
             case "--loss-impl" -> impl = value;
             default -> {
                 return false;
@@ -60,10 +61,10 @@ final class LossChoice {
     LabelRegularizer regularizer() {
         final Regularization member = member();
         if (member != Regularization.LABO && (temperature != null || budget != null)) {
-            throw new IllegalArgumentException("--temperature and --budget apply to --loss labo only");
+            throw new IllegalArgumentException("--temperature and --budget/--kappa apply to --loss labo only");
         }
         if (temperature != null && budget != null) {
-            throw new IllegalArgumentException("give --temperature or --budget, not both");
+            throw new IllegalArgumentException("give --temperature or --budget/--kappa, not both");
         }
         final LabelRegularizer.Builder b = LabelRegularizer.builder(member).ignoreIndex(ignoreIndex);
         if (member != Regularization.CROSS_ENTROPY) {
@@ -86,7 +87,7 @@ final class LossChoice {
                 if (fused.regularization() == Regularization.LABO) {
                     throw new IllegalArgumentException("--loss-impl libtorch supports --loss ce and ls only");
                 }
-                yield new TorchCrossEntropyLoss(fused.alpha());
+                yield new TorchCrossEntropyLoss(fused.alpha(), ignoreIndex);
             }
             default -> throw new IllegalArgumentException("--loss-impl " + impl + " must be fused or libtorch");
         };

@@ -14,7 +14,10 @@ import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
-/** Loss (top) and accuracy (bottom) per epoch, one line per series, sharing the epoch axis. */
+/**
+ * Two panels per epoch sharing the epoch axis, one line per series: loss (top) and accuracy (bottom)
+ * by default, or any two quantities with their own axis labels (e.g. loss and BLEU).
+ */
 public final class TrainingCurvesChart {
     private static final Color[] PALETTE = {new Color(70, 110, 200), new Color(220, 120, 40),
         new Color(60, 160, 90), new Color(150, 80, 170)};
@@ -24,13 +27,18 @@ public final class TrainingCurvesChart {
 
     public static void write(Path file, String title, List<LineSeries> losses, List<LineSeries> accuracies)
             throws IOException {
+        write(file, title, "loss", losses, "accuracy", accuracies);
+    }
+
+    public static void write(Path file, String title, String topLabel, List<LineSeries> top, String bottomLabel,
+            List<LineSeries> bottom) throws IOException {
         ChartFiles.useHeadlessUnlessSet();
         NumberAxis epochAxis = new NumberAxis("epoch");
         epochAxis.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
         CombinedDomainXYPlot plot = new CombinedDomainXYPlot(epochAxis);
         plot.setGap(12);
-        plot.add(subplot("loss", losses), 1);
-        plot.add(subplot("accuracy", accuracies), 1);
+        plot.add(subplot(topLabel, top), 1);
+        plot.add(subplot(bottomLabel, bottom), 1);
         JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, true);
         ChartFiles.style(chart, plot);
         ChartFiles.savePng(chart, file, ChartFiles.DEFAULT_WIDTH, ChartFiles.DEFAULT_HEIGHT + 200);

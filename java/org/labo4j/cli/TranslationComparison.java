@@ -1,0 +1,145 @@
+package org.labo4j.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.labo4j.Loss;
+import org.labo4j.translation.train.TranslationCheckpoint;
+import org.labo4j.translation.train.TranslationRunResult;
+import org.labo4j.translation.train.TranslationTrainConfig;
+import org.labo4j.translation.train.TranslationTraining;
+import org.labo4j.vision.plot.BarChart;
+
+/**
+ * {@code labo compare translation}: the same run with CE, LS and LABO (identical options, data, vocabulary
+ * and batch order) over several seeds, summarized as mean ± std of test BLEU in compare.md and
+ * compare-bleu.png. Runs already in the directory are resumed, so an interrupted comparison continues.
+ */
+final class TranslationComparison {
+    static final String TABLE_FILE = "compare.md";
+    static final String CHART_FILE = "compare-bleu.png";
+
+    private TranslationComparison() {}
+
+    /** The compared losses: one alpha for both smoothing members, LABO with the given (or default) rule. */
+    static Loss comparedLoss(String name, LossChoice base) {
+        final LossChoice c = new LossChoice();
+        c.ignoreIndex = base.ignoreIndex;
+        c.impl = base.impl;
+        c.alpha = base.alpha;
+        switch (name) {
+            case "ce" -> {
+                c.loss = "ce";
+                c.alpha = null;
+            }
+            case "ls" -> c.loss = "ls";
+            case "labo" -> {
+                c.loss = "labo";
+                c.temperature = base.temperature;
+                c.budget = base.budget;
+            }
+            default -> throw new IllegalArgumentException("--losses: unknown loss " + name + " (ce, ls, labo)");
+        }
+        return c.build();
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) throws IOException {
+        final TranslationCommand.Parsed p = TranslationCommand.parse(args, true);
+        if (p.help) {
+            out.print(TranslationCommand.usage());
+            return 0;
+        }
+        for (String name : p.losses) {
+            comparedLoss(name, p.loss);  // a bad name or loss option fails before hours of training
+        }
+        final Path root = p.config.runDir;
+        final Map<String, List<TranslationRunResult>> results = new LinkedHashMap<>();
+        final Map<String, String> descriptions = new LinkedHashMap<>();
+        for (int s = 0; s < p.seeds; s++) {
+            for (String name : p.losses) {
+                final Loss loss = comparedLoss(name, p.loss);
+                final TranslationTrainConfig c = p.config.copy();
+                c.seed = p.config.seed + s;
+                c.runDir = root.resolve(name + "-seed" + c.seed);
+                c.resume = Files.exists(c.runDir.resolve(TranslationCheckpoint.FILE_NAME));
+                err.printf("== %s, seed %d (%s)%n", name, c.seed, loss);
+                final TranslationRunResult r = TranslationTraining.run(c, loss, err);
+                if (!r.completed()) {
+                    err.println("stopped early; run the same command again to resume");
+                    return 1;
+                }
+                out.println(TranslationCommand.summary(loss.toString(), r));
+                results.computeIfAbsent(name, k -> new ArrayList<>()).add(r);
+                descriptions.put(name, loss.toString());
+            }
+        }
+        final String table = table(p.config, p.seeds, results, descriptions);
+        Files.createDirectories(root);
+        Files.writeString(root.resolve(TABLE_FILE), table, StandardCharsets.UTF_8);
+        final List<String> names = new ArrayList<>(results.keySet());
+        final Map<String, double[]> series = new LinkedHashMap<>();
+        series.put("greedy", names.stream().mapToDouble(n -> mean(greedy(results.get(n)))).toArray());
+        if (p.config.beam > 1) {
+            series.put("beam " + p.config.beam, names.stream().mapToDouble(n -> mean(beam(results.get(n)))).toArray());
+        }
+        BarChart.write(root.resolve(CHART_FILE), String.format(Locale.ROOT,
+                "Multi30k %s\u2192%s test BLEU, mean of %d seed%s", p.config.src, p.config.tgt, p.seeds,
+                p.seeds == 1 ? "" : "s"), "BLEU", names, series);
+        out.print(table);
+        return 0;
+    }
+
+    private static String table(TranslationTrainConfig config, int seeds, Map<String, List<TranslationRunResult>> results,
+            Map<String, String> descriptions) {
+        final StringBuilder sb = new StringBuilder();
+        final TranslationRunResult any = results.values().iterator().next().get(0);
+        sb.append(String.format(Locale.ROOT, "Multi30k %s\u2192%s test set (%d sentences), model %s, vocabulary %d, "
+                + "%d epochs, %d seed%s (mean ± std)%n%n", config.src, config.tgt, any.test().sentences(), config.model,
+                config.vocab, config.epochs, seeds, seeds == 1 ? "" : "s"));
+        sb.append("| loss | BLEU greedy |").append(config.beam > 1 ? " BLEU beam " + config.beam + " |" : "")
+                .append(" val NLL | s/epoch | loss share of step |\n");
+        sb.append("| --- | ---: |").append(config.beam > 1 ? " ---: |" : "").append(" ---: | ---: | ---: |\n");
+        for (Map.Entry<String, List<TranslationRunResult>> e : results.entrySet()) {
+            final List<TranslationRunResult> r = e.getValue();
+            final List<Double> nll = r.stream().map(x -> x.lastEpoch().validationNll()).toList();
+            sb.append(String.format(Locale.ROOT, "| %s | %.2f ± %.2f |", descriptions.get(e.getKey()),
+                    mean(greedy(r)), std(greedy(r))));
+            if (config.beam > 1) {
+                sb.append(String.format(Locale.ROOT, " %.2f ± %.2f |", mean(beam(r)), std(beam(r))));
+            }
+            sb.append(String.format(Locale.ROOT, " %.4f ± %.4f | %.1f | %.2f%% |%n", mean(nll), std(nll),
+                    mean(r.stream().map(TranslationRunResult::secondsPerEpoch).toList()),
+                    100 * mean(r.stream().map(TranslationRunResult::lossShare).toList())));
+        }
+        return sb.toString();
+    }
+
+    private static List<Double> greedy(List<TranslationRunResult> r) {
+        return r.stream().map(x -> x.test().greedy().score()).toList();
+    }
+
+    private static List<Double> beam(List<TranslationRunResult> r) {
+        return r.stream().map(x -> x.test().beam() == null ? Double.NaN : x.test().beam().score()).toList();
+    }
+
+    static double mean(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    }
+
+    /** Sample standard deviation; 0 for a single value. */
+    static double std(List<Double> values) {
+        if (values.size() < 2) {
+            return 0;
+        }
+        final double m = mean(values);
+        return Math.sqrt(values.stream().mapToDouble(v -> (v - m) * (v - m)).sum() / (values.size() - 1));
+    }
+}

@@ -1,0 +1,214 @@
+package org.labo4j.translation.train;
+
+import static org.bytedeco.pytorch.global.torch.clip_grad_norm_;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.BoolOptional;
+import org.bytedeco.pytorch.LongOptional;
+import org.bytedeco.pytorch.Optimizer;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorArrayRefOptional;
+import org.bytedeco.pytorch.TensorVector;
+import org.labo4j.translation.batch.TokenBudgetBatches;
+import org.labo4j.translation.batch.TranslationBatch;
+import org.labo4j.translation.model.TranslationTransformer;
+import org.labo4j.translation.tokenize.BpeTokenizer;
+import org.labo4j.translation.tokenize.SpecialTokens;
+import org.labo4j.vision.train.OptimizerFactory;
+
+/**
+ * The translation training loop: steps over token-budget batches in a seeded order with the
+ * inverse-square-root learning rate and gradient clipping, evaluates validation loss and BLEU after
+ * each epoch, appends the epoch to metrics.csv, writes a checkpoint, and stops cleanly (with a
+ * checkpoint of the exact position) when asked to.
+ *
+ * <p>Each step cuts the autograd graph at the logits ({@link CutLoss}), so the loss's share of the
+ * step time is measured apart from the model's. Each step runs inside a JavaCPP {@link PointerScope}
+ * that frees every native object created during it, the loss's included.
+ */
+public final class TranslationTrainer {
+    private final TranslationTrainConfig config;
+    private final TranslationTransformer model;
+    private final TensorVector parameters;
+    private final Optimizer optimizer;
+    private final CutLoss loss;
+    private final TokenBudgetBatches batches;
+    private final ValidationEvaluator validation;
+    private final BpeTokenizer tokenizer;
+    private final InverseSqrtSchedule schedule;
+    private final Path runDirectory;
+    private final PrintStream log;
+    private final String lossImplementation;
+    private Consumer<TranslationEpochMetrics> epochListener = m -> { };
+    private volatile boolean stopRequested;
+    private final CountDownLatch finished = new CountDownLatch(1);
+
+    /** How a call to {@link #run} ended. */
+    public record Outcome(TranslationPosition position, boolean completed, List<TranslationEpochMetrics> epochs) {
+    }
+
+    /**
+     * @param validation evaluated after every epoch, or {@code null} for none
+     * @param runDirectory where metrics.csv and the checkpoint go, or {@code null} to write nothing
+     * @param log receives progress lines (usually {@code System.err})
+     */
+    TranslationTrainer(TranslationTrainConfig config, TranslationTransformer model, Optimizer optimizer,
+            CutLoss loss, TokenBudgetBatches batches, ValidationEvaluator validation, BpeTokenizer tokenizer,
+            Path runDirectory, PrintStream log) {
+        this.config = config.copy().validate();
+        this.model = model;
+        this.parameters = model.parameters();
+        this.optimizer = optimizer;
+        this.loss = loss;
+        this.batches = batches;
+        this.validation = validation;
+        this.tokenizer = tokenizer;
+        this.schedule = new InverseSqrtSchedule(config.lr, config.warmupSteps);
+        this.runDirectory = runDirectory;
+        this.log = log;
+        this.lossImplementation = TranslationTraining.implementation(loss.loss());
+    }
+
+    /** Called after each finished epoch, after its metrics row and before its checkpoint. */
+    TranslationTrainer onEpoch(Consumer<TranslationEpochMetrics> listener) {
+        this.epochListener = listener;
+        return this;
+    }
+
+    /** Asks the loop to stop after the current step (or evaluation group), leaving a checkpoint. Thread-safe. */
+    public void requestStop() {
+        stopRequested = true;
+    }
+
+    /** Waits until {@link #run} has returned (or thrown); true if it did within {@code timeout}. */
+    public boolean awaitFinished(Duration timeout) throws InterruptedException {
+        return finished.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** Trains from {@code start} until the configured epochs are done or a stop condition is met. */
+    public Outcome run(TranslationPosition start) throws IOException {
+        try {
+            return loop(start);
+        } finally {
+            finished.countDown();
+        }
+    }
+
+    private Outcome loop(TranslationPosition start) throws IOException {
+        int stepsPerEpoch = batches.batchCount();
+        TranslationProgress progress = new TranslationProgress(log, config.progressSeconds, config.epochs,
+                stepsPerEpoch, start.globalStep());
+        List<TranslationEpochMetrics> finishedEpochs = new ArrayList<>();
+        TranslationPosition position = start;
+        model.train(true);
+        while (position.epoch() < config.epochs) {
+            int[] order = batches.epochOrder(config.seed, position.epoch());
+            while (position.stepInEpoch() < stepsPerEpoch) {
+                if (stopRequested || (config.maxSteps > 0 && position.globalStep() >= config.maxSteps)) {
+                    return stopAt(position, finishedEpochs);
+                }
+                long tokensBefore = position.trainTokens();
+                position = step(position, order[position.stepInEpoch()]);
+                progress.onStep(position, position.trainTokens() - tokensBefore,
+                        schedule.at(position.globalStep() - 1));
+            }
+            long evaluationStart = System.nanoTime();
+            ValidationEvaluator.Result result = new ValidationEvaluator.Result(Double.NaN, Double.NaN);
+            if (validation != null) {
+                result = validation.evaluate(model, () -> stopRequested);
+                if (result == null) {
+                    return stopAt(position, finishedEpochs);
+                }
+            }
+            long evaluationNanos = System.nanoTime() - evaluationStart;
+            progress.evaluationTook(evaluationNanos);
+            TranslationEpochMetrics metrics = epochMetrics(position, result, evaluationNanos);
+            finishedEpochs.add(metrics);
+            if (runDirectory != null) {
+                new TranslationMetricsCsv(runDirectory.resolve(TranslationMetricsCsv.FILE_NAME)).append(metrics);
+            }
+            progress.onEpoch(metrics, lossImplementation);
+            epochListener.accept(metrics);
+            position = position.nextEpoch();
+            saveCheckpoint(position);
+            boolean sessionLimit = config.stopAfterEpochs > 0 && finishedEpochs.size() >= config.stopAfterEpochs;
+            if (position.epoch() < config.epochs && (sessionLimit || stopRequested)) {
+                if (stopRequested) {
+                    logStop(position);
+                }
+                return new Outcome(position, false, finishedEpochs);
+            }
+        }
+        return new Outcome(position, true, finishedEpochs);
+    }
+
+    private Outcome stopAt(TranslationPosition position, List<TranslationEpochMetrics> finishedEpochs)
+            throws IOException {
+        saveCheckpoint(position);
+        logStop(position);
+        return new Outcome(position, false, finishedEpochs);
+    }
+
+    private void logStop(TranslationPosition position) {
+        log.println("stopped at epoch " + (position.epoch() + 1) + " step " + position.stepInEpoch()
+                + (runDirectory == null ? "" : "; checkpoint in "
+                        + runDirectory.resolve(TranslationCheckpoint.FILE_NAME)));
+    }
+
+    @SuppressWarnings("try") // scope held for its block only
+    private TranslationPosition step(TranslationPosition position, int batchIndex) {
+        long dataStart = System.nanoTime();
+        try (PointerScope scope = new PointerScope()) {
+            TranslationBatch batch = batches.batch(batchIndex);
+            long stepStart = System.nanoTime();
+            OptimizerFactory.setLearningRate(optimizer, schedule.at(position.globalStep()));
+            optimizer.zero_grad();
+            Tensor logits = model.forward(batch.source(), batch.targetInput());
+            CutLoss.Result result = loss.apply(logits, batch.targetOutput());
+            logits.backward(result.logitsGradient(), new BoolOptional(), false, new TensorArrayRefOptional());
+            if (config.clipNorm > 0) {
+                clip_grad_norm_(parameters, config.clipNorm);
+            }
+            optimizer.step();
+            long stepEnd = System.nanoTime();
+            if (!Double.isFinite(result.value())) {
+                throw new IllegalStateException("non-finite training loss " + result.value() + " at epoch "
+                        + (position.epoch() + 1) + " step " + position.stepInEpoch()
+                        + "; the last checkpoint holds the previous epoch");
+            }
+            Tensor targets = batch.targetOutput();
+            long correct = logits.argmax(new LongOptional(2), false).eq(targets)
+                    .logical_and(targets.ne(new Scalar(SpecialTokens.PAD))).sum().item_long();
+            return position.afterStep(result.value(), correct, batch.targetTokens(), stepEnd - stepStart,
+                    result.nanos(), stepStart - dataStart);
+        }
+    }
+
+    private TranslationEpochMetrics epochMetrics(TranslationPosition p, ValidationEvaluator.Result validation,
+            long evaluationNanos) {
+        double steps = Math.max(1, p.stepInEpoch());
+        double trainSeconds = (p.stepNanos() + p.dataNanos()) / 1e9;
+        return new TranslationEpochMetrics(p.epoch() + 1, schedule.at(p.globalStep() - 1), p.meanTrainLoss(),
+                p.trainTokenAccuracy(), validation.nll(), validation.bleu(), p.trainTokens() / trainSeconds,
+                p.stepNanos() / 1e6 / steps, p.lossNanos() / 1e6 / steps, p.dataNanos() / 1e6 / steps,
+                evaluationNanos / 1e9, trainSeconds + evaluationNanos / 1e9);
+    }
+
+    private void saveCheckpoint(TranslationPosition position) throws IOException {
+        if (runDirectory != null) {
+            TranslationCheckpoint.save(runDirectory.resolve(TranslationCheckpoint.FILE_NAME), model, optimizer,
+                    position, config, loss.toString(), tokenizer);
+        }
+    }
+}
