@@ -1,6 +1,8 @@
 package org.labo4j.translation.train;
 
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptions;
+import org.labo4j.LabelRegularizer;
 import org.labo4j.Loss;
 
 /**
@@ -9,9 +11,16 @@ import org.labo4j.Loss;
  * the model. The gradients are those of one backward call, and the loss's own forward and backward
  * time is measured apart from the model's. Padding is masked by the loss itself, through its
  * {@code ignore_index}: padded rows get a zero gradient and do not count in the mean.
+ *
+ * <p>labo4j's fused loss writes its gradient into one buffer reused from step to step (sized for
+ * the largest batch so far), because allocating and first touching a fresh {@code N x V} tensor
+ * costs more than the kernel itself. Reuse is safe: the trainer's backward through the model
+ * consumes the gradient before the next step, and autograd keeps no reference to it.
  */
 public final class CutLoss {
     private final Loss loss;
+    /** Outlives the per-step pointer scopes: one reference held here, released when replaced. */
+    private Tensor gradientBuffer;
 
     /**
      * @param value the loss, a mean over the target tokens that are not padding
@@ -31,6 +40,9 @@ public final class CutLoss {
 
     /** The loss of {@code logits [B, T, V]} against {@code targets [B, T]}, and its gradient for the logits. */
     public Result apply(Tensor logits, Tensor targets) {
+        if (loss instanceof LabelRegularizer fused) {
+            return applyFused(fused, logits.detach(), targets);
+        }
         Tensor leaf = logits.detach().requires_grad_(true);
         long start = System.nanoTime();
         Tensor value = loss.apply(leaf, targets);
@@ -42,6 +54,27 @@ public final class CutLoss {
             throw new IllegalStateException("loss " + loss + " gave no gradient for the logits: Loss.apply"
                     + " must return a tensor connected to autograd");
         }
+        return new Result(scalar, gradient, end - start);
+    }
+
+    private Result applyFused(LabelRegularizer fused, Tensor logits, Tensor targets) {
+        long start = System.nanoTime();
+        long elements = logits.numel();
+        if (gradientBuffer == null || gradientBuffer.numel() < elements
+                || !gradientBuffer.scalar_type().intern().equals(logits.scalar_type().intern())) {
+            if (gradientBuffer != null) {
+                gradientBuffer.releaseReference();
+            }
+            gradientBuffer = logits.new_empty(new long[] {elements}, new TensorOptions(logits.scalar_type().intern()));
+            gradientBuffer.retainReference();
+        }
+        long[] shape = new long[(int) logits.dim()];
+        for (int d = 0; d < shape.length; d++) {
+            shape[d] = logits.size(d);
+        }
+        Tensor gradient = gradientBuffer.narrow(0, 0, elements).view(shape);
+        double scalar = fused.forwardBackward(logits, targets, gradient, false).lossValue();
+        long end = System.nanoTime();
         return new Result(scalar, gradient, end - start);
     }
 
