@@ -20,6 +20,7 @@ import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorArrayRefOptional;
 import org.bytedeco.pytorch.TensorVector;
+import org.labo4j.train.Stoppable;
 import org.labo4j.translation.batch.TokenBudgetBatches;
 import org.labo4j.translation.batch.TranslationBatch;
 import org.labo4j.translation.model.TranslationTransformer;
@@ -37,7 +38,7 @@ import org.labo4j.vision.train.OptimizerFactory;
  * step time is measured apart from the model's. Each step runs inside a JavaCPP {@link PointerScope}
  * that frees every native object created during it, the loss's included.
  */
-public final class TranslationTrainer {
+public final class TranslationTrainer implements Stoppable {
     private final TranslationTrainConfig config;
     private final TranslationTransformer model;
     private final TensorVector parameters;
@@ -87,11 +88,13 @@ public final class TranslationTrainer {
     }
 
     /** Asks the loop to stop after the current step (or evaluation group), leaving a checkpoint. Thread-safe. */
+    @Override
     public void requestStop() {
         stopRequested = true;
     }
 
     /** Waits until {@link #run} has returned (or thrown); true if it did within {@code timeout}. */
+    @Override
     public boolean awaitFinished(Duration timeout) throws InterruptedException {
         return finished.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 
 import org.bytedeco.pytorch.Optimizer;
+import org.labo4j.train.StopOnShutdown;
 import org.labo4j.LabelRegularizer;
 import org.labo4j.Loss;
 import org.labo4j.translation.batch.TokenBudgetBatches;
@@ -128,7 +129,7 @@ public final class TranslationTraining {
         }
 
         TranslationTrainer.Outcome outcome;
-        try (TranslationShutdownHook hook = new TranslationShutdownHook(trainer, SHUTDOWN_GRACE, log)) {
+        try (StopOnShutdown hook = new StopOnShutdown(trainer, SHUTDOWN_GRACE, log, "labo4j-translation-checkpoint-on-shutdown")) {
             outcome = trainer.run(start);
         }
         List<TranslationEpochMetrics> history = metricsCsv.readAll();

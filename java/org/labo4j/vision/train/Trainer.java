@@ -16,6 +16,7 @@ import org.bytedeco.pytorch.LongOptional;
 import org.bytedeco.pytorch.Optimizer;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorArrayRefOptional;
+import org.labo4j.train.Stoppable;
 import org.labo4j.Loss;
 import org.labo4j.vision.data.Batch;
 import org.labo4j.vision.data.SequentialBatches;
@@ -38,7 +39,7 @@ import org.labo4j.vision.model.ImageClassifier;
  * objects from one call to the next must create them outside {@code apply} (e.g. in its
  * constructor) or detach them from the scope.
  */
-public final class Trainer {
+public final class Trainer implements Stoppable {
     private final VisionTrainConfig config;
     private final ImageClassifier model;
     private final Optimizer optimizer;
@@ -81,11 +82,13 @@ public final class Trainer {
     }
 
     /** Asks the loop to stop after the current step (or evaluation batch), leaving a checkpoint. Thread-safe. */
+    @Override
     public void requestStop() {
         stopRequested = true;
     }
 
     /** Waits until {@link #run} has returned (or thrown); true if it did within {@code timeout}. */
+    @Override
     public boolean awaitFinished(Duration timeout) throws InterruptedException {
         return finished.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }

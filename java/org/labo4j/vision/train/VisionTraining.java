@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 
 import org.bytedeco.pytorch.Optimizer;
+import org.labo4j.train.StopOnShutdown;
 import org.labo4j.Loss;
 import org.labo4j.vision.data.BatchAssembler;
 import org.labo4j.vision.data.IdxDatasetLoader;
@@ -125,7 +126,7 @@ public final class VisionTraining {
         }
 
         Trainer.Outcome outcome;
-        try (StopOnShutdown hook = new StopOnShutdown(trainer, SHUTDOWN_GRACE, log)) {
+        try (StopOnShutdown hook = new StopOnShutdown(trainer, SHUTDOWN_GRACE, log, "labo4j-vision-checkpoint-on-shutdown")) {
             outcome = trainer.run(start);
         }
         List<EpochMetrics> history = metricsCsv.readAll();

@@ -1,4 +1,4 @@
-package org.labo4j.vision.train;
+package org.labo4j.train;
 
 import java.io.PrintStream;
 import java.time.Duration;
@@ -9,10 +9,11 @@ import java.time.Duration;
  * position to be written. If the grace period runs out, the previous checkpoint (replaced atomically)
  * is still intact.
  */
-final class StopOnShutdown implements AutoCloseable {
+public final class StopOnShutdown implements AutoCloseable {
     private final Thread hook;
 
-    StopOnShutdown(Trainer trainer, Duration grace, PrintStream log) {
+    /** {@code name} names the hook's thread. */
+    public StopOnShutdown(Stoppable trainer, Duration grace, PrintStream log, String name) {
         hook = new Thread(() -> {
             log.println("shutdown requested: finishing the current step and writing a checkpoint");
             trainer.requestStop();
@@ -23,7 +24,7 @@ final class StopOnShutdown implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }, "labo4j-vision-checkpoint-on-shutdown");
+        }, name);
         Runtime.getRuntime().addShutdownHook(hook);
     }
 
