@@ -14,9 +14,9 @@ import java.util.List;
 import java.util.Locale;
 
 import org.bytedeco.pytorch.Optimizer;
-import org.labo4j.train.StopOnShutdown;
 import org.labo4j.LabelRegularizer;
 import org.labo4j.Loss;
+import org.labo4j.train.StopOnShutdown;
 import org.labo4j.translation.batch.TokenBudgetBatches;
 import org.labo4j.translation.data.SentencePair;
 import org.labo4j.translation.model.TransformerConfig;

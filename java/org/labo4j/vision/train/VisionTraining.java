@@ -13,8 +13,8 @@ import java.time.Duration;
 import java.util.List;
 
 import org.bytedeco.pytorch.Optimizer;
-import org.labo4j.train.StopOnShutdown;
 import org.labo4j.Loss;
+import org.labo4j.train.StopOnShutdown;
 import org.labo4j.vision.data.BatchAssembler;
 import org.labo4j.vision.data.IdxDatasetLoader;
 import org.labo4j.vision.data.ImageDataset;
