@@ -54,6 +54,7 @@ public final class BeamSearch {
             top.get1().contiguous().data_ptr_long().get(indices);
             int[][] nextBeams = new int[beamSize][];
             double[] nextScores = new double[beamSize];
+            long[] parents = new long[beamSize];
             int alive = 0;
             for (int c = 0; c < candidates && alive < beamSize; c++) {
                 if (values[c] == Float.NEGATIVE_INFINITY) {
@@ -69,6 +70,7 @@ public final class BeamSearch {
                     nextBeams[alive] = Arrays.copyOf(beams[beam], beams[beam].length + 1);
                     nextBeams[alive][beams[beam].length] = token;
                     nextScores[alive] = values[c];
+                    parents[alive] = beam;
                     alive++;
                 }
             }
@@ -78,9 +80,11 @@ public final class BeamSearch {
             for (int b = alive; b < beamSize; b++) {
                 nextBeams[b] = nextBeams[0];
                 nextScores[b] = Double.NEGATIVE_INFINITY;
+                parents[b] = parents[0];
             }
             beams = nextBeams;
             scores = nextScores;
+            scorer.reorder(parents);
         }
         if (finished.isEmpty()) {
             for (int b = 0; b < beamSize; b++) {

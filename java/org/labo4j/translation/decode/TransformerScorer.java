@@ -2,30 +2,32 @@ package org.labo4j.translation.decode;
 
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
+import org.labo4j.translation.model.DecoderCache;
 import org.labo4j.translation.model.EncodedSource;
 import org.labo4j.translation.model.TranslationTransformer;
 import org.labo4j.translation.tokenize.SpecialTokens;
 
 /**
  * A {@link TranslationTransformer} as a {@link NextTokenScorer}: the sources are encoded once, and
- * each call runs the decoder over the whole prefix (no key-value cache: simple, and cheap enough for
- * sentence-length outputs). Padding, bos and unk are never proposed: the training targets never hold
- * them (byte fallback leaves no unknown tokens).
+ * each call runs the decoder for the newest token only, over a key-value cache of the earlier ones
+ * (the whole-prefix decoder gives the same log-probabilities at quadratic cost). Padding, bos and
+ * unk are never proposed: the training targets never hold them (byte fallback leaves no unknown
+ * tokens). Call without grad mode, in eval mode.
  */
 public final class TransformerScorer implements NextTokenScorer {
     private static final long[] NEVER_GENERATED = {SpecialTokens.PAD, SpecialTokens.BOS, SpecialTokens.UNK};
 
     private final TranslationTransformer model;
-    private final EncodedSource source;
+    private final DecoderCache cache;
     private final Tensor neverGenerated = Tensor.create(NEVER_GENERATED, NEVER_GENERATED.length);
     private final Scalar minusInfinity = new Scalar(Double.NEGATIVE_INFINITY);
 
     private TransformerScorer(TranslationTransformer model, EncodedSource source) {
         this.model = model;
-        this.source = source;
+        this.cache = model.startDecoding(source);
     }
 
-    /** One row per source of {@code sources [B, S]}. Call without grad mode, in eval mode. */
+    /** One row per source of {@code sources [B, S]}. */
     public static TransformerScorer forSources(TranslationTransformer model, Tensor sources) {
         return new TransformerScorer(model, model.encode(sources));
     }
@@ -41,8 +43,17 @@ public final class TransformerScorer implements NextTokenScorer {
 
     @Override
     public Tensor logProbabilities(Tensor prefixes) {
-        Tensor logits = model.decode(prefixes, source);
-        Tensor last = logits.select(1, logits.size(1) - 1);
-        return last.log_softmax(1).index_fill_(1, neverGenerated, minusInfinity);
+        long length = prefixes.size(1);
+        if (length != cache.length() + 1) {
+            throw new IllegalStateException("expected prefixes of " + (cache.length() + 1) + " tokens, got "
+                    + length + ": decoders extend the prefixes by one token per call");
+        }
+        Tensor logits = model.decodeNext(prefixes.select(1, length - 1).contiguous(), cache);
+        return logits.log_softmax(1).index_fill_(1, neverGenerated, minusInfinity);
+    }
+
+    @Override
+    public void reorder(long[] parents) {
+        cache.reorder(parents);
     }
 }

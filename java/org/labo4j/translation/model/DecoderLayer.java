@@ -42,4 +42,23 @@ final class DecoderLayer extends Module {
         x = x.add(dropout(attended, dropout, is_training()));
         return x.add(dropout(feedForward.forward(feedForwardNorm.forward(x)), dropout, is_training()));
     }
+
+    /** The per-layer cache of incremental decoding, holding the encoder output's keys and values. */
+    DecoderCache.LayerState startCache(Tensor memory) {
+        return new DecoderCache.LayerState(crossAttention.keys(memory), crossAttention.values(memory));
+    }
+
+    /**
+     * One decoding step in eval mode: {@code x [B, 1, D]} is the newest position, which attends to
+     * itself and the positions in {@code state} (to which it is appended). Equal to the last position
+     * of {@link #forward} over the whole prefix.
+     */
+    Tensor step(Tensor x, DecoderCache.LayerState state, Tensor sourceAllowed) {
+        Tensor normed = selfAttentionNorm.forward(x);
+        state.append(selfAttention.keys(normed), selfAttention.values(normed));
+        x = x.add(selfAttention.attend(normed, state.selfKeys(), state.selfValues(), null));
+        x = x.add(crossAttention.attend(crossAttentionNorm.forward(x), state.crossKeys(), state.crossValues(),
+                sourceAllowed));
+        return x.add(feedForward.forward(feedForwardNorm.forward(x)));
+    }
 }

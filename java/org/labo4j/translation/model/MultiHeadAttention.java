@@ -34,12 +34,31 @@ final class MultiHeadAttention extends Module {
      * @return [B, Tq, D]
      */
     Tensor forward(Tensor queries, Tensor memory, Tensor allowed) {
+        return attend(queries, keys(memory), values(memory), allowed);
+    }
+
+    /** The keys of {@code memory [B, Tk, D]}, split into heads: [B, heads, Tk, D / heads]. */
+    Tensor keys(Tensor memory) {
+        return splitHeads(key.forward(memory));
+    }
+
+    /** The values of {@code memory [B, Tk, D]}, split into heads: [B, heads, Tk, D / heads]. */
+    Tensor values(Tensor memory) {
+        return splitHeads(value.forward(memory));
+    }
+
+    /**
+     * Attention of {@code queries [B, Tq, D]} over keys and values already split into heads (from
+     * {@link #keys} and {@link #values}, possibly cached across decoding steps).
+     *
+     * @param allowed as in {@link #forward}, or null when every query may see every key
+     */
+    Tensor attend(Tensor queries, Tensor keys, Tensor values, Tensor allowed) {
         long batch = queries.size(0);
         long queryLength = queries.size(1);
         Tensor q = splitHeads(query.forward(queries));
-        Tensor k = splitHeads(key.forward(memory));
-        Tensor v = splitHeads(value.forward(memory));
-        Tensor attended = scaled_dot_product_attention(q, k, v, new TensorOptional(allowed),
+        TensorOptional mask = allowed == null ? new TensorOptional() : new TensorOptional(allowed);
+        Tensor attended = scaled_dot_product_attention(q, keys, values, mask,
                 is_training() ? dropout : 0.0, false, new DoubleOptional(), false);
         return output.forward(attended.transpose(1, 2).reshape(batch, queryLength, -1));
     }

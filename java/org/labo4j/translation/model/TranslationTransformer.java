@@ -2,6 +2,8 @@ package org.labo4j.translation.model;
 
 import static org.bytedeco.pytorch.global.torch.dropout;
 
+import java.util.Arrays;
+
 import org.bytedeco.pytorch.EmbeddingImpl;
 import org.bytedeco.pytorch.EmbeddingOptions;
 import org.bytedeco.pytorch.GeneratorOptional;
@@ -115,14 +117,55 @@ public final class TranslationTransformer extends Module {
         return outputProjection == null ? x.matmul(targetEmbedding.weight().t()) : outputProjection.forward(x);
     }
 
+    /**
+     * Starts incremental decoding of {@code source}: the cache holds each decoder layer's keys and
+     * values of the encoder output. Eval mode only (no dropout), typically without grad mode.
+     */
+    public DecoderCache startDecoding(EncodedSource source) {
+        DecoderCache.LayerState[] states = new DecoderCache.LayerState[decoderLayers.length];
+        for (int i = 0; i < states.length; i++) {
+            states[i] = decoderLayers[i].startCache(source.memory());
+        }
+        return new DecoderCache(states, source.allowed());
+    }
+
+    /**
+     * Logits {@code [B, targetVocabulary]} of the position after {@code tokens [B]} (int64), the next
+     * decoder input of each row; the same as the last position of {@link #decode} over the whole prefix,
+     * at the cost of one position. Advances {@code cache}.
+     */
+    public Tensor decodeNext(Tensor tokens, DecoderCache cache) {
+        if (is_training()) {
+            throw new IllegalStateException("incremental decoding runs in eval mode");
+        }
+        if (tokens.dim() != 1 || tokens.size(0) != cache.rows()) {
+            throw new IllegalArgumentException("expected " + cache.rows() + " tokens, got shape "
+                    + Arrays.toString(tokens.shape()));
+        }
+        int position = cache.length();
+        checkLength(position + 1);
+        Tensor x = targetEmbedding.forward(tokens.view(-1, 1)).mul(embeddingScale)
+                .add(positions.narrow(0, position, 1));
+        for (int i = 0; i < decoderLayers.length; i++) {
+            x = decoderLayers[i].step(x, cache.layer(i), cache.sourceAllowed());
+        }
+        cache.advance();
+        x = decoderNorm.forward(x.squeeze(1));
+        return outputProjection == null ? x.matmul(targetEmbedding.weight().t()) : outputProjection.forward(x);
+    }
+
     private Tensor embed(EmbeddingImpl table, Tensor ids) {
         long length = ids.size(1);
+        checkLength(length);
+        Tensor x = table.forward(ids).mul(embeddingScale).add(positions.narrow(0, 0, length));
+        return dropout(x, config.dropout(), is_training());
+    }
+
+    private void checkLength(long length) {
         if (length > config.maxPositions()) {
             throw new IllegalArgumentException("sequence of " + length + " tokens exceeds maxPositions = "
                     + config.maxPositions());
         }
-        Tensor x = table.forward(ids).mul(embeddingScale).add(positions.narrow(0, 0, length));
-        return dropout(x, config.dropout(), is_training());
     }
 
     /** Number of trainable scalars (a shared table counted once). */
