@@ -15,9 +15,9 @@
 // (only the first and last chunk of a row can be partial and use element loads).
 //
 // Passes over a row: (1) max, online sum of exp, sum of z, z_y, max/min over non-targets;
-// (2) LABO only: tempered sums at beta = 1/T (budget rule: the Newton/bisection solve, one pass per
-// step); (3) the gradient write. Accumulation is in fp32 (the budget solve's sums: fp32 within a
-// 16-byte chunk, fp64 across chunks and threads).
+// (2) LABO only: tempered sums at beta = 1/T (budget rule: the Halley/bisection solve, one pass
+// per step but the last); (3) the gradient write. Accumulation is in fp32 (the budget solve's sums:
+// fp32 within a 16-byte chunk, fp64 across chunks and threads).
 #include <climits>
 #include <cstdint>
 
@@ -77,22 +77,24 @@ struct RowStats {
 };
 
 // Tempered sums over k != y at one beta, with d = z - nt_max <= 0 and e = exp(beta d):
-// s = sum e, w1 = sum e d, w2 = sum e d^2.
+// s = sum e, wj = sum e d^j. w3 gives the budget solve KL'' (Halley's step) at no extra pass.
 struct TemperedSums {
     double s;
     double w1;
     double w2;
+    double w3;
 
-    __device__ __forceinline__ static TemperedSums identity() { return {0.0, 0.0, 0.0}; }
+    __device__ __forceinline__ static TemperedSums identity() { return {0.0, 0.0, 0.0, 0.0}; }
     __device__ __forceinline__ static TemperedSums combine(const TemperedSums &a, const TemperedSums &b) {
-        return {__dadd_rn(a.s, b.s), __dadd_rn(a.w1, b.w1), __dadd_rn(a.w2, b.w2)};
+        return {__dadd_rn(a.s, b.s), __dadd_rn(a.w1, b.w1), __dadd_rn(a.w2, b.w2), __dadd_rn(a.w3, b.w3)};
     }
     __device__ __forceinline__ TemperedSums shfl_xor(unsigned mask, int offset) const {
         return {__shfl_xor_sync(mask, s, offset), __shfl_xor_sync(mask, w1, offset),
-                __shfl_xor_sync(mask, w2, offset)};
+                __shfl_xor_sync(mask, w2, offset), __shfl_xor_sync(mask, w3, offset)};
     }
     __device__ __forceinline__ TemperedSums shfl(unsigned mask, int src) const {
-        return {__shfl_sync(mask, s, src), __shfl_sync(mask, w1, src), __shfl_sync(mask, w2, src)};
+        return {__shfl_sync(mask, s, src), __shfl_sync(mask, w1, src), __shfl_sync(mask, w2, src),
+                __shfl_sync(mask, w3, src)};
     }
 };
 
@@ -238,32 +240,39 @@ template <class Tr, class Group, class View>
 __device__ __forceinline__ TemperedSums tempered_sums(const Group &g, View &view, int64_t y, float nt_max,
                                                       float beta) {
     constexpr int kVec = Tr::kVec;
-    double s = 0.0, w1 = 0.0, w2 = 0.0;
+    double s = 0.0, w1 = 0.0, w2 = 0.0, w3 = 0.0;
     view.pass([&](const uint4 &raw, int64_t c) {
         float z[kVec];
         Tr::unpack(raw, z);
         const ChunkSlots slots(view.geo, view.geo.first(c), y);
-        float cs = 0.f, cw1 = 0.f, cw2 = 0.f;
+        float cs = 0.f, cw1 = 0.f, cw2 = 0.f, cw3 = 0.f;
 #pragma unroll
         for (int i = 0; i < kVec; ++i) {
             if (slots.valid(i) && i != slots.target) {
                 const float d = z[i] - nt_max;
                 const float e = fast_exp(beta * d);
-                const float ed = e > 0.f ? e * d : 0.f;  // a -inf logit has weight 0, not NaN
+                // A -inf logit has weight 0, not NaN.
+                const float ed = e > 0.f ? e * d : 0.f;
+                const float ed2 = e > 0.f ? ed * d : 0.f;
                 cs += e;
                 cw1 += ed;
-                cw2 += e > 0.f ? ed * d : 0.f;
+                cw2 += ed2;
+                cw3 += e > 0.f ? ed2 * d : 0.f;
             }
         }
         s += cs;
         w1 += cw1;
         w2 += cw2;
+        w3 += cw3;
     });
-    return g.allreduce(TemperedSums{s, w1, w2});
+    return g.allreduce(TemperedSums{s, w1, w2, w3});
 }
 
-// Budget rule: beta = 1/T with KL(r || u_{-y}) = epsilon (METHOD.md section 3), Newton on beta
-// safeguarded by bisection on a bracket [lo, hi], started at sqrt(2 eps) / sigma_u. Every value
+// Budget rule: beta = 1/T with KL(r || u_{-y}) = epsilon (METHOD.md section 3), as in the CPU
+// kernel: KL is increasing in beta with KL' = beta Var_r[z] and KL'' = Var_r[z] + beta E_r[(z-mu)^3],
+// all from one pass, so Halley's step costs what Newton's does. Safeguarded by a bracket [lo, hi]
+// (bisection when Newton's step leaves it), started at sqrt(2 eps) / sigma_u. The last step is taken
+// without a pass when it is short enough for the cumulant series of log S (see below). Every value
 // that steers the loop comes out of a group all-reduction, so the loop is group-uniform.
 template <class Tr, class Group, class View>
 __device__ TemperedSolution solve_budget(const LossKernelParams &p, const Group &g, View &view, int64_t y,
@@ -302,13 +311,15 @@ __device__ TemperedSolution solve_budget(const LossKernelParams &p, const Group 
     if (!(beta > 0.0) || !(beta < kBetaMax)) beta = 1.0;  // NaN, 0 or inf (non-finite logits)
     if (eps >= log_n) beta = kBetaMax;  // kappa = 1: T = 0, one-hot on the strongest non-target
     const double tolerance = 1e-6 * fmax(1.0, eps);
+    const double range = static_cast<double>(st.nt_max) - static_cast<double>(st.nt_min);  // largest |d|
     double lo = 0.0;
     double hi = d_inf();
     TemperedSums t;
     for (int it = 0;; ++it) {
         t = tempered_sums<Tr>(g, view, y, st.nt_max, static_cast<float>(beta));
         const double m1 = t.w1 / t.s;
-        const double var = fmax(t.w2 / t.s - m1 * m1, 0.0);
+        const double e2 = t.w2 / t.s;
+        const double var = fmax(e2 - m1 * m1, 0.0);
         const double f = (log_n - log(t.s) + beta * m1) - eps;  // KL(beta) - eps
         // Converged, the iteration cap, a non-finite KL, or beta at its cap.
         if (fabs(f) <= tolerance || it >= p.max_iterations || !(fabs(f) < d_inf()) || beta >= kBetaMax) break;
@@ -324,9 +335,27 @@ __device__ TemperedSolution solve_budget(const LossKernelParams &p, const Group 
         } else {
             hi = beta;
         }
-        const double slope = beta * var;  // dKL/dbeta = beta Var_r[z]
-        double next = beta - f / slope;
-        if (!(slope > 0.0) || !(next > lo) || !(next < hi)) {
+        const double skew = t.w3 / t.s - 3.0 * m1 * e2 + 2.0 * m1 * m1 * m1;  // third central moment
+        const double slope = beta * var;                                       // KL'
+        const double curvature = var + beta * skew;                            // KL''
+        const double newton = slope > 0.0 ? beta - f / slope : d_inf();
+        double next;
+        if (newton > lo && newton < hi) {
+            const double halley_den = 2.0 * slope * slope - f * curvature;
+            const double halley = halley_den > 0.0 ? beta - 2.0 * f * slope / halley_den : newton;
+            next = halley > lo && halley < hi ? halley : newton;
+            // Close enough that even Newton's step would land within the tolerance (its error is
+            // KL'' dn^2 / 2), and so short that |step d| <= 0.05 for every d: the sums at the new
+            // beta follow from the cumulant series of log S to the same order, without a pass.
+            // The gradient pass evaluates r at the new beta exactly.
+            const double dn = newton - beta;
+            const double step = next - beta;
+            if (0.5 * fabs(curvature) * dn * dn <= tolerance && fabs(step) * range <= 5e-2) {
+                const double log_s = log(t.s) + step * (m1 + step * (0.5 * var + step * skew / 6.0));
+                const double m1_next = m1 + step * (var + 0.5 * step * skew);
+                return {next, exp(log_s), m1_next};
+            }
+        } else {
             next = hi < d_inf() ? 0.5 * (lo + hi) : 2.0 * beta;
         }
         if (next == beta) break;  // the bracket cannot shrink further in double precision
