@@ -37,7 +37,7 @@ final class TranslateCommand {
                                       < source.txt > translations.txt
                   --beam K            1: greedy decoding (default: the run's test beam)
                   --length-penalty A  GNMT exponent for beam search (default: the run's)
-                  --batch N           sentences decoded together by greedy decoding (default 64)
+                  --batch N           sentences decoded together (default 64 greedy, 16 with a beam)
                   --threads N         libtorch threads (default: all cores)
                 """;
     }
@@ -46,7 +46,7 @@ final class TranslateCommand {
         Path checkpoint = null;
         Integer beam = null;
         Double lengthPenalty = null;
-        int batch = 64;
+        Integer batch = null;
         int threads = Runtime.getRuntime().availableProcessors();
         try {
             for (int i = 0; i < args.length; i++) {
@@ -81,9 +81,12 @@ final class TranslateCommand {
             final TranslationTrainConfig trained = loaded.metadata().config();
             final int beamSize = beam != null ? beam : trained.beam;
             final double penalty = lengthPenalty != null ? lengthPenalty : trained.lengthPenalty;
-            final DecodingOptions options = beamSize == 1
-                    ? new DecodingOptions(1, LengthPenalty.none(), batch, 1.5, 10)
+            final DecodingOptions defaults = beamSize == 1
+                    ? DecodingOptions.greedy()
                     : DecodingOptions.beam(beamSize, LengthPenalty.gnmt(penalty));
+            final DecodingOptions options = batch == null ? defaults
+                    : new DecodingOptions(beamSize, defaults.lengthPenalty(), batch, defaults.maxLengthRatio(),
+                            defaults.maxLengthOffset());
             final BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8
                     .newDecoder().onMalformedInput(CodingErrorAction.REPORT)));
             final List<String> chunk = new ArrayList<>();

@@ -3,9 +3,9 @@ package org.labo4j.translation.decode;
 /**
  * How {@link Translator} searches.
  *
- * @param beamSize        1 for batched greedy decoding, more for beam search (one sentence at a time)
+ * @param beamSize        1 for greedy decoding, more for beam search
  * @param lengthPenalty   ranks beam hypotheses (unused by greedy decoding)
- * @param batchSize       sentences decoded together by greedy decoding
+ * @param batchSize       sentences decoded together (beam search: each with {@code beamSize} rows)
  * @param maxLengthRatio  the output may have {@code maxLengthRatio * sourceTokens + maxLengthOffset}
  *                        tokens at most (eos included), and never more than the model's positions
  * @param maxLengthOffset see {@code maxLengthRatio}
@@ -24,9 +24,9 @@ public record DecodingOptions(int beamSize, LengthPenalty lengthPenalty, int bat
         return new DecodingOptions(1, LengthPenalty.none(), 64, 1.5, 10);
     }
 
-    /** Beam search with the given width and length penalty, up to 1.5 x source + 10 tokens. */
+    /** Beam search with the given width and length penalty, 16 sentences at a time, up to 1.5 x source + 10 tokens. */
     public static DecodingOptions beam(int beamSize, LengthPenalty lengthPenalty) {
-        return new DecodingOptions(beamSize, lengthPenalty, 1, 1.5, 10);
+        return new DecodingOptions(beamSize, lengthPenalty, 16, 1.5, 10);
     }
 
     /** The most tokens (eos included) an output for a source of {@code sourceTokens} may have. */

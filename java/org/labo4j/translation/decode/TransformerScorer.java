@@ -32,13 +32,17 @@ public final class TransformerScorer implements NextTokenScorer {
         return new TransformerScorer(model, model.encode(sources));
     }
 
-    /** {@code copies} rows, all for the single source {@code source [1, S]}: the beams of a beam search. */
-    public static TransformerScorer forBeams(TranslationTransformer model, Tensor source, int copies) {
-        if (source.size(0) != 1) {
-            throw new IllegalArgumentException("beam search takes one source at a time, got " + source.size(0));
+    /**
+     * {@code beamSize} rows per source of {@code sources [B, S]}, source {@code i} in rows
+     * {@code i * beamSize ..}: the beams of a {@link BeamSearch}.
+     */
+    public static TransformerScorer forBeams(TranslationTransformer model, Tensor sources, int beamSize) {
+        long count = sources.size(0);
+        long[] rows = new long[(int) (count * beamSize)];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = i / beamSize;
         }
-        Tensor rows = Tensor.create(new long[copies], copies);
-        return new TransformerScorer(model, model.encode(source).select(rows));
+        return new TransformerScorer(model, model.encode(sources).select(Tensor.create(rows, rows.length)));
     }
 
     @Override

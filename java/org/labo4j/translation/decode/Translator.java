@@ -49,9 +49,8 @@ public final class Translator {
         model.eval();
         List<int[]> outputs = new ArrayList<>(sources.size());
         try (NoGradGuard noGrad = new NoGradGuard()) {
-            int step = options.beamSize() == 1 ? options.batchSize() : 1;
-            for (int from = 0; from < sources.size(); from += step) {
-                List<int[]> group = sources.subList(from, Math.min(sources.size(), from + step));
+            for (int from = 0; from < sources.size(); from += options.batchSize()) {
+                List<int[]> group = sources.subList(from, Math.min(sources.size(), from + options.batchSize()));
                 try (PointerScope scope = new PointerScope()) {
                     outputs.addAll(decodeGroup(group));
                 }
@@ -63,17 +62,25 @@ public final class Translator {
     }
 
     private List<int[]> decodeGroup(List<int[]> group) {
-        int longest = 0;
-        for (int[] ids : group) {
-            longest = Math.max(longest, ids.length + 1);
-        }
-        int maxLength = options.maxLength(longest, model.config().maxPositions());
         Tensor sources = TranslationBatch.sources(group);
+        int positions = model.config().maxPositions();
         if (options.beamSize() == 1) {
-            return GreedyDecoder.decode(TransformerScorer.forSources(model, sources), group.size(), maxLength);
+            int longest = 0;
+            for (int[] ids : group) {
+                longest = Math.max(longest, ids.length + 1);
+            }
+            return GreedyDecoder.decode(TransformerScorer.forSources(model, sources), group.size(),
+                    options.maxLength(longest, positions));
+        }
+        int[] maxLengths = new int[group.size()];
+        for (int i = 0; i < maxLengths.length; i++) {
+            maxLengths[i] = options.maxLength(group.get(i).length + 1, positions);
         }
         BeamSearch search = new BeamSearch(options.beamSize(), options.lengthPenalty());
-        Hypothesis best = search.decode(TransformerScorer.forBeams(model, sources, options.beamSize()), maxLength);
-        return List.of(best.tokens());
+        List<int[]> outputs = new ArrayList<>(group.size());
+        for (Hypothesis best : search.decode(TransformerScorer.forBeams(model, sources, options.beamSize()), maxLengths)) {
+            outputs.add(best.tokens());
+        }
+        return outputs;
     }
 }

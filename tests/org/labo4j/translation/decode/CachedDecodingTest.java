@@ -4,6 +4,7 @@ import static org.bytedeco.pytorch.global.torch.manual_seed;
 import static org.bytedeco.pytorch.global.torch.set_num_threads;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -92,6 +93,32 @@ class CachedDecodingTest {
                 Hypothesis whole = search.decode(wholePrefix(model, copies), 20);
                 assertArrayEquals(whole.tokens(), cached.tokens());
                 assertEquals(whole.logProbability(), cached.logProbability(), 1e-4);
+            }
+        }
+    }
+
+    @Test
+    @SuppressWarnings("try") // guard held for its scope only
+    void batchedBeamSearchMatchesOneSourceAtATime() {
+        TranslationTransformer model = model();
+        BeamSearch search = new BeamSearch(3, LengthPenalty.gnmt(0.6));
+        List<int[]> sources = randomSources(new SplittableRandom(), 9);
+        // Different limits, so that sources leave the batch at different steps (one at once).
+        int[] maxLengths = new int[sources.size()];
+        for (int i = 0; i < maxLengths.length; i++) {
+            maxLengths[i] = i == 4 ? 0 : 2 + 3 * i;
+        }
+        try (NoGradGuard g = new NoGradGuard()) {
+            List<Hypothesis> batched = search.decode(
+                    TransformerScorer.forBeams(model, TranslationBatch.sources(sources), 3), maxLengths);
+            assertEquals(sources.size(), batched.size());
+            for (int i = 0; i < sources.size(); i++) {
+                Tensor one = TranslationBatch.sources(List.of(sources.get(i)));
+                Hypothesis alone = search.decode(TransformerScorer.forBeams(model, one, 3), maxLengths[i]);
+                assertArrayEquals(alone.tokens(), batched.get(i).tokens(), "source " + i);
+                assertEquals(alone.logProbability(), batched.get(i).logProbability(), 1e-4, "source " + i);
+                assertEquals(alone.finished(), batched.get(i).finished(), "source " + i);
+                assertTrue(batched.get(i).tokens().length <= maxLengths[i], "source " + i);
             }
         }
     }
