@@ -5,7 +5,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 
-import org.labo4j.vision.data.SeededRandom;
+import org.labo4j.util.SeededRandom;
 
 /**
  * Token-level batching: pairs sorted by length (target, then source) are cut into consecutive groups

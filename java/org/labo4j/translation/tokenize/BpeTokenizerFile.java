@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
-import org.labo4j.vision.train.AtomicFiles;
+import org.labo4j.util.AtomicFiles;
 
 /**
  * A {@link BpeTokenizer} as UTF-8 text, small enough to keep next to a checkpoint or inside one:

@@ -14,7 +14,7 @@ import org.labo4j.translation.decode.DecodingOptions;
 import org.labo4j.translation.decode.LengthPenalty;
 import org.labo4j.translation.model.TranslationTransformer;
 import org.labo4j.translation.tokenize.BpeTokenizer;
-import org.labo4j.vision.train.AtomicFiles;
+import org.labo4j.util.AtomicFiles;
 
 /**
  * The final test-set evaluation: corpus BLEU (sacreBLEU's defaults) of greedy decoding and, when the

@@ -22,7 +22,7 @@ import org.labo4j.translation.model.TransformerConfig;
 import org.labo4j.translation.model.TranslationTransformer;
 import org.labo4j.translation.tokenize.BpeTokenizer;
 import org.labo4j.translation.tokenize.BpeTokenizerFile;
-import org.labo4j.vision.train.AtomicFiles;
+import org.labo4j.util.AtomicFiles;
 
 /**
  * A resumable, self-contained snapshot of a translation run in one libtorch archive: {@code model}

@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-import org.labo4j.vision.train.AtomicFiles;
+import org.labo4j.util.AtomicFiles;
 
 /** The per-epoch metrics file of a translation run: a header line, then one line per finished epoch. */
 public final class TranslationMetricsCsv {

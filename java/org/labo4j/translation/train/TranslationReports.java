@@ -12,10 +12,10 @@ import java.util.List;
 import java.util.Map;
 
 import org.labo4j.translation.bleu.BleuScore;
+import org.labo4j.util.AtomicFiles;
+import org.labo4j.util.JsonText;
 import org.labo4j.vision.plot.LineSeries;
 import org.labo4j.vision.plot.TrainingCurvesChart;
-import org.labo4j.vision.train.AtomicFiles;
-import org.labo4j.vision.train.JsonText;
 
 /** The human-facing files of a translation run: the training curves and the final summary. */
 final class TranslationReports {

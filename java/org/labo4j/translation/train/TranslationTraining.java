@@ -23,7 +23,7 @@ import org.labo4j.translation.model.TransformerConfig;
 import org.labo4j.translation.model.TranslationTransformer;
 import org.labo4j.translation.tokenize.BpeTokenizer;
 import org.labo4j.translation.tokenize.BpeTokenizerFile;
-import org.labo4j.vision.train.AtomicFiles;
+import org.labo4j.util.AtomicFiles;
 import org.labo4j.vision.train.TorchCrossEntropyLoss;
 
 /**

@@ -1,6 +1,7 @@
 package org.labo4j.vision.data;
 
 import org.bytedeco.pytorch.Tensor;
+import org.labo4j.util.SeededRandom;
 
 /** Copies chosen images of a dataset into batch tensors, normalizing and (optionally) augmenting them. */
 public final class BatchAssembler {

@@ -1,5 +1,7 @@
 package org.labo4j.vision.data;
 
+import org.labo4j.util.SeededRandom;
+
 /**
  * The standard small-image augmentation: pad with {@code padding} zero pixels on every side, take a
  * random crop of the original size, then mirror left-right with probability 1/2 (torchvision's

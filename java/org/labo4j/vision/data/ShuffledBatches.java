@@ -1,5 +1,7 @@
 package org.labo4j.vision.data;
 
+import org.labo4j.util.SeededRandom;
+
 /**
  * Training batches: each epoch visits the dataset in a fresh order drawn from {@code (seed, epoch)},
  * and batch {@code step} of epoch {@code epoch} is a pure function of {@code (seed, epoch, step)}, so a

@@ -2,6 +2,8 @@ package org.labo4j.vision.data;
 
 import java.util.Arrays;
 
+import org.labo4j.util.SeededRandom;
+
 /** A validation set carved out of a training set by a seeded random permutation. */
 public record TrainValidationSplit(ImageDataset train, ImageDataset validation) {
 

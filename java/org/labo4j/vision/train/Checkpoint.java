@@ -17,6 +17,7 @@ import org.bytedeco.pytorch.InputArchive;
 import org.bytedeco.pytorch.Optimizer;
 import org.bytedeco.pytorch.OutputArchive;
 import org.bytedeco.pytorch.Tensor;
+import org.labo4j.util.AtomicFiles;
 import org.labo4j.vision.model.ImageClassifier;
 
 /**

@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import org.labo4j.util.AtomicFiles;
+
 /** The per-epoch metrics file of a run: a header line, then one line per finished epoch. */
 public final class MetricsCsv {
     public static final String FILE_NAME = "metrics.csv";

@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import org.labo4j.util.AtomicFiles;
+import org.labo4j.util.JsonText;
 import org.labo4j.vision.metrics.EvaluationResult;
 import org.labo4j.vision.metrics.ReliabilityDiagram;
 import org.labo4j.vision.plot.LineSeries;

@@ -14,6 +14,7 @@ import java.util.Set;
 
 import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.junit.jupiter.api.Test;
+import org.labo4j.util.SeededRandom;
 
 class DataPipelineTest {
     /** 100 images of 4x4 whose pixel values encode the image index, labels i % 10. */

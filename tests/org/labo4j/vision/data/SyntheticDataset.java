@@ -3,6 +3,8 @@ package org.labo4j.vision.data;
 import java.io.IOException;
 import java.nio.file.Path;
 
+import org.labo4j.util.SeededRandom;
+
 /**
  * A learnable stand-in for Fashion-MNIST in the same file layout, so training tests run without the
  * real dataset: class {@code k} is a bright 6x6 square at a class-specific position on dim noise.

@@ -1,4 +1,4 @@
-package org.labo4j.vision.train;
+package org.labo4j.util;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -52,7 +52,7 @@ public final class AtomicFiles {
     }
 
     /** Forces {@code source} to disk and renames it atomically onto {@code target}. */
-    static void replace(Path source, Path target) throws IOException {
+    public static void replace(Path source, Path target) throws IOException {
         try (FileChannel channel = FileChannel.open(source, StandardOpenOption.WRITE)) {
             channel.force(true);
         }

@@ -1,4 +1,4 @@
-package org.labo4j.vision.train;
+package org.labo4j.util;
 
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package org.labo4j.vision.data;
+package org.labo4j.util;
 
 /**
  * SplitMix64 (Steele, Lea, Flood 2014): a small generator whose output is fully defined here, so a seed
