@@ -13,6 +13,7 @@ import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
+import org.labo4j.train.ParameterCount;
 
 /**
  * An encoder-decoder Transformer over token ids: pre-norm blocks with a final layer norm on each
@@ -170,11 +171,6 @@ public final class TranslationTransformer extends Module {
 
     /** Number of trainable scalars (a shared table counted once). */
     public long parameterCount() {
-        long total = 0;
-        var parameters = parameters();
-        for (long i = 0; i < parameters.size(); i++) {
-            total += parameters.get(i).numel();
-        }
-        return total;
+        return ParameterCount.of(this);
     }
 }

@@ -2,6 +2,7 @@ package org.labo4j.vision.model;
 
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
+import org.labo4j.train.ParameterCount;
 
 /**
  * A libtorch module that maps images {@code [B, C, H, W]} to class logits {@code [B, numClasses]}.
@@ -31,11 +32,6 @@ public abstract class ImageClassifier extends Module {
 
     /** Number of trainable scalars. */
     public long parameterCount() {
-        long total = 0;
-        var parameters = parameters();
-        for (long i = 0; i < parameters.size(); i++) {
-            total += parameters.get(i).numel();
-        }
-        return total;
+        return ParameterCount.of(this);
     }
 }
