@@ -1,12 +1,12 @@
 package org.labo4j.translation.train;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 
+import org.labo4j.train.OptionFields;
 import org.labo4j.translation.data.Language;
 import org.labo4j.translation.data.Multi30kLocation;
 import org.labo4j.translation.tokenize.BpeTokenizer;
@@ -158,20 +158,13 @@ public final class TranslationTrainConfig {
     }
 
     public Properties toProperties() {
-        Properties properties = new Properties();
-        asMap().forEach(properties::setProperty);
-        return properties;
+        return OptionFields.toProperties(this);
     }
 
     /** Options from properties; names absent there keep their defaults. */
     public static TranslationTrainConfig fromProperties(Properties properties) {
         TranslationTrainConfig config = new TranslationTrainConfig();
-        for (String name : optionNames()) {
-            String value = properties.getProperty(name);
-            if (value != null) {
-                config.set(name, value);
-            }
-        }
+        OptionFields.setAll(config, properties);
         return config;
     }
 
@@ -181,14 +174,7 @@ public final class TranslationTrainConfig {
 
     /** Options that would make a resumed run diverge from the one saved as {@code saved}: "name: saved -> this". */
     public List<String> trajectoryDifferences(TranslationTrainConfig saved) {
-        List<String> differences = new ArrayList<>();
-        Map<String, String> mine = asMap();
-        saved.asMap().forEach((name, value) -> {
-            if (!OUTSIDE_TRAJECTORY.contains(name) && !value.equals(mine.get(name))) {
-                differences.add(name + ": " + value + " -> " + mine.get(name));
-            }
-        });
-        return differences;
+        return OptionFields.differences(saved, this, OUTSIDE_TRAJECTORY);
     }
 
     @Override

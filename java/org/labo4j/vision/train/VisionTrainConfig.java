@@ -1,16 +1,12 @@
 package org.labo4j.vision.train;
 
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 
+import org.labo4j.train.OptionFields;
 import org.labo4j.vision.data.FashionMnist;
 import org.labo4j.vision.model.ModelFactory;
 import org.labo4j.vision.model.SmallCnn;
@@ -131,55 +127,28 @@ public final class VisionTrainConfig {
 
     /** Sets an option from text, e.g. {@code set("lr", "0.1")}, {@code set("optimizer", "adamw")}. */
     public VisionTrainConfig set(String name, String value) {
-        Field field = field(name);
-        try {
-            field.set(this, parse(field.getType(), value.trim()));
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException(e);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("option " + name + ": cannot use '" + value + "' ("
-                    + e.getMessage() + ")", e);
-        }
+        OptionFields.set(this, name, value);
         return this;
     }
 
     /** Option names in declaration order, for help texts. */
     public static List<String> optionNames() {
-        List<String> names = new ArrayList<>();
-        for (Field f : optionFields()) {
-            names.add(f.getName());
-        }
-        return names;
+        return OptionFields.names(VisionTrainConfig.class);
     }
 
     /** All options as text, in declaration order. */
     public Map<String, String> asMap() {
-        Map<String, String> map = new LinkedHashMap<>();
-        for (Field f : optionFields()) {
-            try {
-                map.put(f.getName(), format(f.get(this)));
-            } catch (IllegalAccessException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-        return map;
+        return OptionFields.asMap(this);
     }
 
     public Properties toProperties() {
-        Properties properties = new Properties();
-        asMap().forEach(properties::setProperty);
-        return properties;
+        return OptionFields.toProperties(this);
     }
 
     /** Options from properties; names absent there keep their defaults. */
     public static VisionTrainConfig fromProperties(Properties properties) {
         VisionTrainConfig config = new VisionTrainConfig();
-        for (String name : optionNames()) {
-            String value = properties.getProperty(name);
-            if (value != null) {
-                config.set(name, value);
-            }
-        }
+        OptionFields.setAll(config, properties);
         return config;
     }
 
@@ -192,70 +161,11 @@ public final class VisionTrainConfig {
      * "name: saved -> this" lines (empty when resuming is exact).
      */
     public List<String> trajectoryDifferences(VisionTrainConfig saved) {
-        List<String> differences = new ArrayList<>();
-        Map<String, String> mine = asMap();
-        saved.asMap().forEach((name, value) -> {
-            if (!OUTSIDE_TRAJECTORY.contains(name) && !value.equals(mine.get(name))) {
-                differences.add(name + ": " + value + " -> " + mine.get(name));
-            }
-        });
-        return differences;
+        return OptionFields.differences(saved, this, OUTSIDE_TRAJECTORY);
     }
 
     @Override
     public String toString() {
         return asMap().toString();
-    }
-
-    private static List<Field> optionFields() {
-        List<Field> fields = new ArrayList<>();
-        for (Field f : VisionTrainConfig.class.getDeclaredFields()) {
-            int m = f.getModifiers();
-            if (Modifier.isPublic(m) && !Modifier.isStatic(m)) {
-                fields.add(f);
-            }
-        }
-        return fields;
-    }
-
-    private static Field field(String name) {
-        for (Field f : optionFields()) {
-            if (f.getName().equals(name)) {
-                return f;
-            }
-        }
-        throw new IllegalArgumentException("unknown option '" + name + "'; known: " + optionNames());
-    }
-
-    private static Object parse(Class<?> type, String text) {
-        if (type == String.class) {
-            return text;
-        } else if (type == int.class) {
-            return Integer.parseInt(text);
-        } else if (type == long.class) {
-            return Long.parseLong(text);
-        } else if (type == double.class) {
-            return Double.parseDouble(text);
-        } else if (type == boolean.class) {
-            if (!text.equalsIgnoreCase("true") && !text.equalsIgnoreCase("false")) {
-                throw new IllegalArgumentException("expected true or false");
-            }
-            return Boolean.parseBoolean(text);
-        } else if (type == Path.class) {
-            return Path.of(text);
-        } else if (type.isEnum()) {
-            return enumValue(type, text);
-        }
-        throw new IllegalStateException("no parser for option type " + type);
-    }
-
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private static Object enumValue(Class<?> type, String text) {
-        return Enum.valueOf((Class<? extends Enum>) type, text.toUpperCase(Locale.ROOT).replace('-', '_'));
-    }
-
-    private static String format(Object value) {
-        // Doubles print in Java's shortest round-trip form, so parse(format(x)) == x exactly.
-        return String.valueOf(value);
     }
 }
