@@ -18,6 +18,7 @@ import org.bytedeco.pytorch.InputArchive;
 import org.bytedeco.pytorch.Optimizer;
 import org.bytedeco.pytorch.OutputArchive;
 import org.bytedeco.pytorch.Tensor;
+import org.labo4j.train.TrainingPosition;
 import org.labo4j.translation.model.TransformerConfig;
 import org.labo4j.translation.model.TranslationTransformer;
 import org.labo4j.translation.tokenize.BpeTokenizer;
@@ -35,11 +36,13 @@ import org.labo4j.util.AtomicFiles;
  */
 public final class TranslationCheckpoint {
     public static final String FILE_NAME = "checkpoint.pt";
+    /** The name under which the position's item count ({@code target tokens}) is stored. */
+    private static final String POSITION_ITEMS = "trainTokens";
     private static final String FORMAT = "labo4j-translation 1";
     private static final String MODEL_PREFIX = "model.";
 
     /** The non-tensor part of a checkpoint. */
-    public record Metadata(TranslationPosition position, TranslationTrainConfig config, TransformerConfig model,
+    public record Metadata(TrainingPosition position, TranslationTrainConfig config, TransformerConfig model,
             String lossDescription, BpeTokenizer tokenizer) {
     }
 
@@ -52,13 +55,13 @@ public final class TranslationCheckpoint {
 
     /** Writes a checkpoint to {@code file}, replacing any previous one only once the new one is complete. */
     @SuppressWarnings("try") // scope held for its block only
-    public static void save(Path file, TranslationTransformer model, Optimizer optimizer, TranslationPosition position,
+    public static void save(Path file, TranslationTransformer model, Optimizer optimizer, TrainingPosition position,
             TranslationTrainConfig config, String lossDescription, BpeTokenizer tokenizer) throws IOException {
         Properties meta = config.toProperties();
         meta.setProperty("format", FORMAT);
         meta.putAll(model.config().toProperties(MODEL_PREFIX));
         meta.setProperty("loss", lossDescription);
-        position.writeTo(meta);
+        position.writeTo(meta, POSITION_ITEMS);
         String metaText = ascii(meta);
         String bpe = Base64.getEncoder().encodeToString(
                 BpeTokenizerFile.toText(tokenizer).getBytes(StandardCharsets.UTF_8));
@@ -164,7 +167,7 @@ public final class TranslationCheckpoint {
             archive.read("bpe", bpe);
             tokenizer = BpeTokenizerFile.fromText(new String(Base64.getDecoder().decode(
                     bpe.toStringRef().getString()), StandardCharsets.UTF_8));
-            return new Metadata(TranslationPosition.readFrom(meta), TranslationTrainConfig.fromProperties(meta),
+            return new Metadata(TrainingPosition.readFrom(meta, POSITION_ITEMS), TranslationTrainConfig.fromProperties(meta),
                     TransformerConfig.fromProperties(meta, MODEL_PREFIX), meta.getProperty("loss"), tokenizer);
         } catch (RuntimeException e) {
             throw new IOException(file + ": unreadable checkpoint metadata: " + e.getMessage(), e);

@@ -3,6 +3,8 @@ package org.labo4j.translation.train;
 import java.io.PrintStream;
 import java.util.Locale;
 
+import org.labo4j.train.TrainingPosition;
+
 /**
  * Progress lines: position, running training loss and token accuracy, learning rate, target tokens
  * per second and an estimate of the time left (remaining steps at this session's mean step time,
@@ -35,7 +37,7 @@ final class TranslationProgress {
     }
 
     /** Counts a step's target tokens and prints a line if the interval has passed since the last one. */
-    void onStep(TranslationPosition p, long tokens, double lr) {
+    void onStep(TrainingPosition p, long tokens, double lr) {
         sessionTokens += tokens;
         long now = System.nanoTime();
         if (intervalNanos <= 0 || now - lastLineNanos < intervalNanos) {
@@ -49,7 +51,7 @@ final class TranslationProgress {
         out.println(String.format(Locale.ROOT,
                 "epoch %d/%d  step %d/%d  loss %.4f  acc %.2f%%  lr %.3g  %.0f tok/s  ETA %s",
                 p.epoch() + 1, epochs, p.stepInEpoch(), stepsPerEpoch, p.meanTrainLoss(),
-                100 * p.trainTokenAccuracy(), lr, sessionTokens / trainingSeconds, duration(eta)));
+                100 * p.trainAccuracy(), lr, sessionTokens / trainingSeconds, duration(eta)));
     }
 
     void onEpoch(TranslationEpochMetrics m, String lossImplementation) {

@@ -3,6 +3,8 @@ package org.labo4j.translation.train;
 import java.nio.file.Path;
 import java.util.List;
 
+import org.labo4j.train.TrainingPosition;
+
 /**
  * What a call to {@link TranslationTraining#run} produced.
  *
@@ -14,7 +16,7 @@ import java.util.List;
  * @param lossDescription the loss's {@code toString()}
  * @param parameterCount trainable scalars of the model
  */
-public record TranslationRunResult(Path runDirectory, boolean completed, TranslationPosition position,
+public record TranslationRunResult(Path runDirectory, boolean completed, TrainingPosition position,
         List<TranslationEpochMetrics> history, TestEvaluation test, String lossDescription, long parameterCount) {
 
     /** The last finished epoch, or {@code null} if none finished. */

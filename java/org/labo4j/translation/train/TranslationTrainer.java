@@ -21,6 +21,7 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorArrayRefOptional;
 import org.bytedeco.pytorch.TensorVector;
 import org.labo4j.train.Stoppable;
+import org.labo4j.train.TrainingPosition;
 import org.labo4j.translation.batch.TokenBudgetBatches;
 import org.labo4j.translation.batch.TranslationBatch;
 import org.labo4j.translation.model.TranslationTransformer;
@@ -56,7 +57,7 @@ public final class TranslationTrainer implements Stoppable {
     private final CountDownLatch finished = new CountDownLatch(1);
 
     /** How a call to {@link #run} ended. */
-    public record Outcome(TranslationPosition position, boolean completed, List<TranslationEpochMetrics> epochs) {
+    public record Outcome(TrainingPosition position, boolean completed, List<TranslationEpochMetrics> epochs) {
     }
 
     /**
@@ -100,7 +101,7 @@ public final class TranslationTrainer implements Stoppable {
     }
 
     /** Trains from {@code start} until the configured epochs are done or a stop condition is met. */
-    public Outcome run(TranslationPosition start) throws IOException {
+    public Outcome run(TrainingPosition start) throws IOException {
         try {
             return loop(start);
         } finally {
@@ -108,12 +109,12 @@ public final class TranslationTrainer implements Stoppable {
         }
     }
 
-    private Outcome loop(TranslationPosition start) throws IOException {
+    private Outcome loop(TrainingPosition start) throws IOException {
         int stepsPerEpoch = batches.batchCount();
         TranslationProgress progress = new TranslationProgress(log, config.progressSeconds, config.epochs,
                 stepsPerEpoch, start.globalStep());
         List<TranslationEpochMetrics> finishedEpochs = new ArrayList<>();
-        TranslationPosition position = start;
+        TrainingPosition position = start;
         model.train(true);
         while (position.epoch() < config.epochs) {
             int[] order = batches.epochOrder(config.seed, position.epoch());
@@ -121,9 +122,9 @@ public final class TranslationTrainer implements Stoppable {
                 if (stopRequested || (config.maxSteps > 0 && position.globalStep() >= config.maxSteps)) {
                     return stopAt(position, finishedEpochs);
                 }
-                long tokensBefore = position.trainTokens();
+                long tokensBefore = position.trainItems();
                 position = step(position, order[position.stepInEpoch()]);
-                progress.onStep(position, position.trainTokens() - tokensBefore,
+                progress.onStep(position, position.trainItems() - tokensBefore,
                         schedule.at(position.globalStep() - 1));
             }
             long evaluationStart = System.nanoTime();
@@ -156,21 +157,21 @@ public final class TranslationTrainer implements Stoppable {
         return new Outcome(position, true, finishedEpochs);
     }
 
-    private Outcome stopAt(TranslationPosition position, List<TranslationEpochMetrics> finishedEpochs)
+    private Outcome stopAt(TrainingPosition position, List<TranslationEpochMetrics> finishedEpochs)
             throws IOException {
         saveCheckpoint(position);
         logStop(position);
         return new Outcome(position, false, finishedEpochs);
     }
 
-    private void logStop(TranslationPosition position) {
+    private void logStop(TrainingPosition position) {
         log.println("stopped at epoch " + (position.epoch() + 1) + " step " + position.stepInEpoch()
                 + (runDirectory == null ? "" : "; checkpoint in "
                         + runDirectory.resolve(TranslationCheckpoint.FILE_NAME)));
     }
 
     @SuppressWarnings("try") // scope held for its block only
-    private TranslationPosition step(TranslationPosition position, int batchIndex) {
+    private TrainingPosition step(TrainingPosition position, int batchIndex) {
         long dataStart = System.nanoTime();
         try (PointerScope scope = new PointerScope()) {
             TranslationBatch batch = batches.batch(batchIndex);
@@ -198,17 +199,17 @@ public final class TranslationTrainer implements Stoppable {
         }
     }
 
-    private TranslationEpochMetrics epochMetrics(TranslationPosition p, ValidationEvaluator.Result validation,
+    private TranslationEpochMetrics epochMetrics(TrainingPosition p, ValidationEvaluator.Result validation,
             long evaluationNanos) {
         double steps = Math.max(1, p.stepInEpoch());
         double trainSeconds = (p.stepNanos() + p.dataNanos()) / 1e9;
         return new TranslationEpochMetrics(p.epoch() + 1, schedule.at(p.globalStep() - 1), p.meanTrainLoss(),
-                p.trainTokenAccuracy(), validation.nll(), validation.bleu(), p.trainTokens() / trainSeconds,
+                p.trainAccuracy(), validation.nll(), validation.bleu(), p.trainItems() / trainSeconds,
                 p.stepNanos() / 1e6 / steps, p.lossNanos() / 1e6 / steps, p.dataNanos() / 1e6 / steps,
                 evaluationNanos / 1e9, trainSeconds + evaluationNanos / 1e9);
     }
 
-    private void saveCheckpoint(TranslationPosition position) throws IOException {
+    private void saveCheckpoint(TrainingPosition position) throws IOException {
         if (runDirectory != null) {
             TranslationCheckpoint.save(runDirectory.resolve(TranslationCheckpoint.FILE_NAME), model, optimizer,
                     position, config, loss.toString(), tokenizer);

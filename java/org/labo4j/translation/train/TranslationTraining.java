@@ -17,6 +17,7 @@ import org.bytedeco.pytorch.Optimizer;
 import org.labo4j.LabelRegularizer;
 import org.labo4j.Loss;
 import org.labo4j.train.StopOnShutdown;
+import org.labo4j.train.TrainingPosition;
 import org.labo4j.translation.batch.TokenBudgetBatches;
 import org.labo4j.translation.data.SentencePair;
 import org.labo4j.translation.model.TransformerConfig;
@@ -91,7 +92,7 @@ public final class TranslationTraining {
 
         TranslationTransformer model = new TranslationTransformer(modelConfig);
         Optimizer optimizer = AdamFactory.create(config, model.parameters());
-        TranslationPosition start = TranslationPosition.start();
+        TrainingPosition start = TrainingPosition.start();
         if (saved != null) {
             start = TranslationCheckpoint.restore(checkpointFile, model, optimizer).position();
             metricsCsv.truncateAfter(start.epoch());
@@ -150,7 +151,7 @@ public final class TranslationTraining {
     }
 
     /** The loss's share of step time over the finished epochs, or over the steps so far when none finished. */
-    private static void reportLossShare(List<TranslationEpochMetrics> history, TranslationPosition position, Loss loss,
+    private static void reportLossShare(List<TranslationEpochMetrics> history, TrainingPosition position, Loss loss,
             PrintStream log) {
         double lossMillis;
         double stepMillis;

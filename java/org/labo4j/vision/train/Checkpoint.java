@@ -17,6 +17,7 @@ import org.bytedeco.pytorch.InputArchive;
 import org.bytedeco.pytorch.Optimizer;
 import org.bytedeco.pytorch.OutputArchive;
 import org.bytedeco.pytorch.Tensor;
+import org.labo4j.train.TrainingPosition;
 import org.labo4j.util.AtomicFiles;
 import org.labo4j.vision.model.ImageClassifier;
 
@@ -29,6 +30,8 @@ import org.labo4j.vision.model.ImageClassifier;
  */
 public final class Checkpoint {
     public static final String FILE_NAME = "checkpoint.pt";
+    /** The name under which the position's item count ({@code images}) is stored. */
+    private static final String POSITION_ITEMS = "trainSeen";
     private static final String FORMAT_VERSION = "1";
 
     /** The non-tensor part of a checkpoint. */
@@ -47,7 +50,7 @@ public final class Checkpoint {
         meta.setProperty("format", FORMAT_VERSION);
         meta.setProperty("architecture", model.architecture());
         meta.setProperty("loss", lossDescription);
-        position.writeTo(meta);
+        position.writeTo(meta, POSITION_ITEMS);
         AtomicFiles.write(file, temporary -> {
             try (PointerScope scope = new PointerScope()) {
                 OutputArchive archive = new OutputArchive();
@@ -140,7 +143,7 @@ public final class Checkpoint {
             throw new IOException(file + ": checkpoint format " + meta.getProperty("format") + ", expected "
                     + FORMAT_VERSION);
         }
-        return new Metadata(TrainingPosition.readFrom(meta), VisionTrainConfig.fromProperties(meta),
+        return new Metadata(TrainingPosition.readFrom(meta, POSITION_ITEMS), VisionTrainConfig.fromProperties(meta),
                 meta.getProperty("architecture"), meta.getProperty("loss"));
     }
 

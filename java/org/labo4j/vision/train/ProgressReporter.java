@@ -3,6 +3,8 @@ package org.labo4j.vision.train;
 import java.io.PrintStream;
 import java.util.Locale;
 
+import org.labo4j.train.TrainingPosition;
+
 /**
  * Progress lines on stderr: position, running training loss and accuracy, learning rate, throughput
  * and an estimate of the time left (remaining steps at this session's mean step time, plus one
@@ -46,8 +48,8 @@ final class ProgressReporter {
         double etaSeconds = (totalSteps - p.globalStep()) * secondsPerStep + epochsLeft * lastEvaluationNanos / 1e9;
         out.println(String.format(Locale.ROOT,
                 "epoch %d/%d  step %d/%d  loss %.4f  acc %.2f%%  lr %.3g  %.0f img/s  ETA %s",
-                p.epoch() + 1, epochs, p.stepInEpoch(), stepsPerEpoch, p.trainLossSum() / Math.max(1, p.trainSeen()),
-                100.0 * p.trainCorrect() / Math.max(1, p.trainSeen()), lr, imagesPerSecond, duration(etaSeconds)));
+                p.epoch() + 1, epochs, p.stepInEpoch(), stepsPerEpoch, p.trainLossSum() / Math.max(1, p.trainItems()),
+                100.0 * p.trainCorrect() / Math.max(1, p.trainItems()), lr, imagesPerSecond, duration(etaSeconds)));
     }
 
     void onEpoch(EpochMetrics m, int epochs) {

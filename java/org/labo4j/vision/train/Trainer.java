@@ -18,6 +18,7 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorArrayRefOptional;
 import org.labo4j.Loss;
 import org.labo4j.train.Stoppable;
+import org.labo4j.train.TrainingPosition;
 import org.labo4j.vision.data.Batch;
 import org.labo4j.vision.data.SequentialBatches;
 import org.labo4j.vision.data.ShuffledBatches;
@@ -205,11 +206,11 @@ public final class Trainer implements Stoppable {
         double steps = Math.max(1, p.stepInEpoch());
         double trainSeconds = (p.stepNanos() + p.dataNanos()) / 1e9;
         return new EpochMetrics(p.epoch() + 1, schedule.at(p.globalStep() - 1),
-                p.trainLossSum() / p.trainSeen(), (double) p.trainCorrect() / p.trainSeen(),
+                p.meanTrainLoss(), p.trainAccuracy(),
                 validation == null ? Double.NaN : validation.nll(),
                 validation == null ? Double.NaN : validation.accuracy(),
                 validation == null ? Double.NaN : validation.ece(),
-                p.trainSeen() / trainSeconds, p.stepNanos() / 1e6 / steps, p.lossNanos() / 1e6 / steps,
+                p.trainItems() / trainSeconds, p.stepNanos() / 1e6 / steps, p.lossNanos() / 1e6 / steps,
                 p.dataNanos() / 1e6 / steps, trainSeconds + evaluationNanos / 1e9);
     }
 

@@ -3,6 +3,7 @@ package org.labo4j.vision.train;
 import java.nio.file.Path;
 import java.util.List;
 
+import org.labo4j.train.TrainingPosition;
 import org.labo4j.vision.metrics.EvaluationResult;
 
 /**

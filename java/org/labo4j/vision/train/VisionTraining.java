@@ -15,6 +15,7 @@ import java.util.List;
 import org.bytedeco.pytorch.Optimizer;
 import org.labo4j.Loss;
 import org.labo4j.train.StopOnShutdown;
+import org.labo4j.train.TrainingPosition;
 import org.labo4j.util.AtomicFiles;
 import org.labo4j.vision.data.BatchAssembler;
 import org.labo4j.vision.data.IdxDatasetLoader;
