@@ -8,8 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import org.bytedeco.javacpp.PointerScope;
@@ -20,6 +18,7 @@ import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorArrayRefOptional;
 import org.bytedeco.pytorch.TensorVector;
+import org.labo4j.train.StopSignal;
 import org.labo4j.train.Stoppable;
 import org.labo4j.train.TrainingPosition;
 import org.labo4j.translation.batch.TokenBudgetBatches;
@@ -53,8 +52,7 @@ public final class TranslationTrainer implements Stoppable {
     private final PrintStream log;
     private final String lossImplementation;
     private Consumer<TranslationEpochMetrics> epochListener = m -> { };
-    private volatile boolean stopRequested;
-    private final CountDownLatch finished = new CountDownLatch(1);
+    private final StopSignal stop = new StopSignal();
 
     /** How a call to {@link #run} ended. */
     public record Outcome(TrainingPosition position, boolean completed, List<TranslationEpochMetrics> epochs) {
@@ -91,13 +89,13 @@ public final class TranslationTrainer implements Stoppable {
     /** Asks the loop to stop after the current step (or evaluation group), leaving a checkpoint. Thread-safe. */
     @Override
     public void requestStop() {
-        stopRequested = true;
+        stop.requestStop();
     }
 
     /** Waits until {@link #run} has returned (or thrown); true if it did within {@code timeout}. */
     @Override
     public boolean awaitFinished(Duration timeout) throws InterruptedException {
-        return finished.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        return stop.awaitFinished(timeout);
     }
 
     /** Trains from {@code start} until the configured epochs are done or a stop condition is met. */
@@ -105,7 +103,7 @@ public final class TranslationTrainer implements Stoppable {
         try {
             return loop(start);
         } finally {
-            finished.countDown();
+            stop.finished();
         }
     }
 
@@ -119,7 +117,7 @@ public final class TranslationTrainer implements Stoppable {
         while (position.epoch() < config.epochs) {
             int[] order = batches.epochOrder(config.seed, position.epoch());
             while (position.stepInEpoch() < stepsPerEpoch) {
-                if (stopRequested || (config.maxSteps > 0 && position.globalStep() >= config.maxSteps)) {
+                if (stop.shouldStopBeforeStep(position, config.maxSteps)) {
                     return stopAt(position, finishedEpochs);
                 }
                 long tokensBefore = position.trainItems();
@@ -130,7 +128,7 @@ public final class TranslationTrainer implements Stoppable {
             long evaluationStart = System.nanoTime();
             ValidationEvaluator.Result result = new ValidationEvaluator.Result(Double.NaN, Double.NaN);
             if (validation != null) {
-                result = validation.evaluate(model, () -> stopRequested);
+                result = validation.evaluate(model, stop::requested);
                 if (result == null) {
                     return stopAt(position, finishedEpochs);
                 }
@@ -147,8 +145,8 @@ public final class TranslationTrainer implements Stoppable {
             position = position.nextEpoch();
             saveCheckpoint(position);
             boolean sessionLimit = config.stopAfterEpochs > 0 && finishedEpochs.size() >= config.stopAfterEpochs;
-            if (position.epoch() < config.epochs && (sessionLimit || stopRequested)) {
-                if (stopRequested) {
+            if (position.epoch() < config.epochs && (sessionLimit || stop.requested())) {
+                if (stop.requested()) {
                     logStop(position);
                 }
                 return new Outcome(position, false, finishedEpochs);
@@ -165,9 +163,8 @@ public final class TranslationTrainer implements Stoppable {
     }
 
     private void logStop(TrainingPosition position) {
-        log.println("stopped at epoch " + (position.epoch() + 1) + " step " + position.stepInEpoch()
-                + (runDirectory == null ? "" : "; checkpoint in "
-                        + runDirectory.resolve(TranslationCheckpoint.FILE_NAME)));
+        log.println(StopSignal.stoppedAt(position, runDirectory == null ? null
+                : runDirectory.resolve(TranslationCheckpoint.FILE_NAME)));
     }
 
     @SuppressWarnings("try") // scope held for its block only

@@ -6,8 +6,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import org.bytedeco.javacpp.PointerScope;
@@ -17,6 +15,7 @@ import org.bytedeco.pytorch.Optimizer;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorArrayRefOptional;
 import org.labo4j.Loss;
+import org.labo4j.train.StopSignal;
 import org.labo4j.train.Stoppable;
 import org.labo4j.train.TrainingPosition;
 import org.labo4j.vision.data.Batch;
@@ -51,8 +50,7 @@ public final class Trainer implements Stoppable {
     private final Path runDirectory;
     private final PrintStream log;
     private Consumer<EpochMetrics> epochListener = m -> { };
-    private volatile boolean stopRequested;
-    private final CountDownLatch finished = new CountDownLatch(1);
+    private final StopSignal stop = new StopSignal();
 
     /** How a call to {@link #run} ended. */
     public record Outcome(TrainingPosition position, boolean completed, List<EpochMetrics> epochs) {
@@ -85,13 +83,13 @@ public final class Trainer implements Stoppable {
     /** Asks the loop to stop after the current step (or evaluation batch), leaving a checkpoint. Thread-safe. */
     @Override
     public void requestStop() {
-        stopRequested = true;
+        stop.requestStop();
     }
 
     /** Waits until {@link #run} has returned (or thrown); true if it did within {@code timeout}. */
     @Override
     public boolean awaitFinished(Duration timeout) throws InterruptedException {
-        return finished.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        return stop.awaitFinished(timeout);
     }
 
     public LearningRateSchedule schedule() {
@@ -103,7 +101,7 @@ public final class Trainer implements Stoppable {
         try {
             return loop(start);
         } finally {
-            finished.countDown();
+            stop.finished();
         }
     }
 
@@ -116,7 +114,7 @@ public final class Trainer implements Stoppable {
         model.train(true);
         while (position.epoch() < config.epochs) {
             while (position.stepInEpoch() < stepsPerEpoch) {
-                if (shouldStopBeforeStep(position)) {
+                if (stop.shouldStopBeforeStep(position, config.maxSteps)) {
                     return stopAt(position, finishedEpochs);
                 }
                 position = step(position);
@@ -126,7 +124,7 @@ public final class Trainer implements Stoppable {
             long evaluationStart = System.nanoTime();
             EvaluationResult validation = null;
             if (validationBatches != null) {
-                validation = Evaluator.evaluate(model, validationBatches, () -> stopRequested);
+                validation = Evaluator.evaluate(model, validationBatches, stop::requested);
                 if (validation == null) {
                     return stopAt(position, finishedEpochs);
                 }
@@ -143,18 +141,14 @@ public final class Trainer implements Stoppable {
             position = position.nextEpoch();
             saveCheckpoint(position);
             boolean sessionLimit = config.stopAfterEpochs > 0 && finishedEpochs.size() >= config.stopAfterEpochs;
-            if (position.epoch() < config.epochs && (sessionLimit || stopRequested)) {
-                if (stopRequested) {
+            if (position.epoch() < config.epochs && (sessionLimit || stop.requested())) {
+                if (stop.requested()) {
                     logStop(position);  // a stop that arrived during the epoch's evaluation
                 }
                 return new Outcome(position, false, finishedEpochs);
             }
         }
         return new Outcome(position, true, finishedEpochs);
-    }
-
-    private boolean shouldStopBeforeStep(TrainingPosition position) {
-        return stopRequested || (config.maxSteps > 0 && position.globalStep() >= config.maxSteps);
     }
 
     private Outcome stopAt(TrainingPosition position, List<EpochMetrics> finishedEpochs) throws IOException {
@@ -164,8 +158,8 @@ public final class Trainer implements Stoppable {
     }
 
     private void logStop(TrainingPosition position) {
-        log.println("stopped at epoch " + (position.epoch() + 1) + " step " + position.stepInEpoch()
-                + (runDirectory == null ? "" : "; checkpoint in " + runDirectory.resolve(Checkpoint.FILE_NAME)));
+        log.println(StopSignal.stoppedAt(position, runDirectory == null ? null
+                : runDirectory.resolve(Checkpoint.FILE_NAME)));
     }
 
     @SuppressWarnings("try") // resources held for their scope only
