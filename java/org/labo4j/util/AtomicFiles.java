@@ -2,6 +2,7 @@ package org.labo4j.util;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +36,11 @@ public final class AtomicFiles {
             Files.deleteIfExists(temporary);
             throw e;
         }
+    }
+
+    /** Replaces {@code target} with {@code text} in UTF-8. */
+    public static void writeString(Path target, CharSequence text) throws IOException {
+        write(target, temporary -> Files.writeString(temporary, text, StandardCharsets.UTF_8));
     }
 
     /**

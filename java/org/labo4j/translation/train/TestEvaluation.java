@@ -1,8 +1,6 @@
 package org.labo4j.translation.train;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,6 +60,6 @@ public record TestEvaluation(BleuScore greedy, BleuScore beam, int beamSize, int
 
     private static void write(Path file, List<String> lines) throws IOException {
         String text = lines.isEmpty() ? "" : String.join("\n", lines) + "\n";
-        AtomicFiles.write(file, temporary -> Files.writeString(temporary, text, StandardCharsets.UTF_8));
+        AtomicFiles.writeString(file, text);
     }
 }

@@ -1,6 +1,5 @@
 package org.labo4j.translation.train;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +17,7 @@ import org.labo4j.translation.model.TransformerConfig;
 import org.labo4j.translation.model.TranslationTransformer;
 import org.labo4j.translation.tokenize.BpeTokenizer;
 import org.labo4j.translation.tokenize.BpeTokenizerFile;
+import org.labo4j.util.PropertiesText;
 
 /**
  * A resumable, self-contained snapshot of a translation run in one {@link CheckpointArchive}:
@@ -58,7 +58,7 @@ public final class TranslationCheckpoint {
         Map<String, String> entries = new LinkedHashMap<>();
         entries.put("bpe", Base64.getEncoder().encodeToString(
                 BpeTokenizerFile.toText(tokenizer).getBytes(StandardCharsets.UTF_8)));
-        entries.put("meta", ascii(meta));
+        entries.put("meta", PropertiesText.ascii(meta, null));
         CheckpointArchive.save(file, model, optimizer, entries);
     }
 
@@ -109,12 +109,5 @@ public final class TranslationCheckpoint {
         } catch (RuntimeException e) {
             throw new IOException(file + ": unreadable checkpoint metadata: " + e.getMessage(), e);
         }
-    }
-
-    /** Properties as text with every non-ASCII character escaped, as {@code Properties.store(OutputStream)} does. */
-    private static String ascii(Properties properties) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        properties.store(bytes, null);
-        return bytes.toString(StandardCharsets.ISO_8859_1);
     }
 }

@@ -79,7 +79,7 @@ public final class TranslationMetricsCsv {
             }
         }
         if (keptRows < all.size()) {
-            AtomicFiles.write(file, temporary -> Files.writeString(temporary, kept, StandardCharsets.UTF_8));
+            AtomicFiles.writeString(file, kept);
         }
     }
 

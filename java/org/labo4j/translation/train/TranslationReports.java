@@ -3,8 +3,6 @@ package org.labo4j.translation.train;
 import static org.bytedeco.pytorch.global.torch.get_num_threads;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -81,8 +79,7 @@ final class TranslationReports {
         summary.put("config", config.asMap());
         summary.put("written_at", Instant.now().toString());
         String json = JsonText.of(summary);
-        AtomicFiles.write(runDirectory.resolve(SUMMARY_FILE),
-                file -> Files.writeString(file, json, StandardCharsets.UTF_8));
+        AtomicFiles.writeString(runDirectory.resolve(SUMMARY_FILE), json);
     }
 
     private static Map<String, Object> bleu(BleuScore score, String hypothesesFile) {

@@ -2,8 +2,6 @@ package org.labo4j.vision.train;
 
 import java.io.IOException;
 import java.io.StringReader;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
@@ -12,6 +10,7 @@ import org.bytedeco.pytorch.InputArchive;
 import org.bytedeco.pytorch.Optimizer;
 import org.labo4j.train.CheckpointArchive;
 import org.labo4j.train.TrainingPosition;
+import org.labo4j.util.PropertiesText;
 import org.labo4j.vision.model.ImageClassifier;
 
 /**
@@ -43,7 +42,7 @@ public final class Checkpoint {
         meta.setProperty("architecture", model.architecture());
         meta.setProperty("loss", lossDescription);
         position.writeTo(meta, POSITION_ITEMS);
-        CheckpointArchive.save(file, model, optimizer, Map.of("meta", propertiesText(meta)));
+        CheckpointArchive.save(file, model, optimizer, Map.of("meta", PropertiesText.of(meta, null)));
     }
 
     /** Reads position, configuration and loss without touching any model. */
@@ -80,15 +79,5 @@ public final class Checkpoint {
         }
         return new Metadata(TrainingPosition.readFrom(meta, POSITION_ITEMS), VisionTrainConfig.fromProperties(meta),
                 meta.getProperty("architecture"), meta.getProperty("loss"));
-    }
-
-    private static String propertiesText(Properties properties) {
-        StringWriter writer = new StringWriter();
-        try {
-            properties.store(writer, null);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return writer.toString();
     }
 }

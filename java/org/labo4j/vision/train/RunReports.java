@@ -3,8 +3,6 @@ package org.labo4j.vision.train;
 import static org.bytedeco.pytorch.global.torch.get_num_threads;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -61,8 +59,7 @@ final class RunReports {
             csv.append(String.format(Locale.ROOT, "%.6f,%.6f,%d,%.6f,%.6f%n", bin.lower(), bin.upper(), bin.count(),
                     bin.accuracy(), bin.meanConfidence()));
         }
-        AtomicFiles.write(runDirectory.resolve(RELIABILITY_DATA_FILE),
-                file -> Files.writeString(file, csv, StandardCharsets.UTF_8));
+        AtomicFiles.writeString(runDirectory.resolve(RELIABILITY_DATA_FILE), csv);
         if (chart) {
             ReliabilityDiagramChart.write(runDirectory.resolve(RELIABILITY_CHART_FILE), title, diagram);
         }
@@ -89,8 +86,7 @@ final class RunReports {
         summary.put("config", config.asMap());
         summary.put("written_at", Instant.now().toString());
         String json = JsonText.of(summary);
-        AtomicFiles.write(runDirectory.resolve(SUMMARY_FILE), file -> Files.writeString(file, json,
-                StandardCharsets.UTF_8));
+        AtomicFiles.writeString(runDirectory.resolve(SUMMARY_FILE), json);
     }
 
     private static Map<String, Object> evaluation(EvaluationResult r) {
