@@ -3,11 +3,8 @@ package org.labo4j.translation.train;
 import static org.bytedeco.pytorch.global.torch.manual_seed;
 import static org.bytedeco.pytorch.global.torch.set_num_threads;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -16,6 +13,7 @@ import java.util.Locale;
 import org.bytedeco.pytorch.Optimizer;
 import org.labo4j.LabelRegularizer;
 import org.labo4j.Loss;
+import org.labo4j.train.RunDirectory;
 import org.labo4j.train.StopOnShutdown;
 import org.labo4j.train.TrainingPosition;
 import org.labo4j.translation.batch.TokenBudgetBatches;
@@ -24,7 +22,7 @@ import org.labo4j.translation.model.TransformerConfig;
 import org.labo4j.translation.model.TranslationTransformer;
 import org.labo4j.translation.tokenize.BpeTokenizer;
 import org.labo4j.translation.tokenize.BpeTokenizerFile;
-import org.labo4j.util.AtomicFiles;
+import org.labo4j.util.PropertiesText;
 import org.labo4j.vision.train.TorchCrossEntropyLoss;
 
 /**
@@ -38,7 +36,7 @@ import org.labo4j.vision.train.TorchCrossEntropyLoss;
  * {@code test-beamK.hyp} and {@code final-metrics.json}.
  */
 public final class TranslationTraining {
-    public static final String CONFIG_FILE = "config.properties";
+    public static final String CONFIG_FILE = RunDirectory.CONFIG_FILE;
     public static final String VOCABULARY_FILE = "bpe.txt";
     /** How long Ctrl-C waits for the current step (or evaluation group) and its checkpoint. */
     static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(120);
@@ -65,10 +63,11 @@ public final class TranslationTraining {
                 TranslationMetricsCsv.FILE_NAME));
         TranslationCheckpoint.Metadata saved = null;
         if (config.resume) {
-            saved = checkResumable(config, loss, checkpointFile, log);
-        } else if (Files.exists(checkpointFile) || Files.exists(metricsCsv.file())) {
-            throw new IllegalStateException(runDirectory + " already holds a run (" + checkpointFile.getFileName()
-                    + " or " + TranslationMetricsCsv.FILE_NAME + "); resume it or choose another directory");
+            saved = TranslationCheckpoint.readMetadata(checkpointFile);
+            RunDirectory.requireResumable(checkpointFile, config.trajectoryDifferences(saved.config()),
+                    saved.lossDescription(), loss, log);
+        } else {
+            RunDirectory.requireFresh(runDirectory, checkpointFile, metricsCsv.file(), "directory");
         }
 
         set_num_threads(config.threads);
@@ -96,11 +95,10 @@ public final class TranslationTraining {
         if (saved != null) {
             start = TranslationCheckpoint.restore(checkpointFile, model, optimizer).position();
             metricsCsv.truncateAfter(start.epoch());
-            log.println("resuming " + runDirectory + " at epoch " + (start.epoch() + 1) + " step "
-                    + start.stepInEpoch());
+            RunDirectory.logResume(log, runDirectory, start);
         } else {
-            Files.createDirectories(runDirectory);
-            writeText(runDirectory.resolve(CONFIG_FILE), propertiesText(config));
+            RunDirectory.writeConfig(runDirectory,
+                    PropertiesText.ascii(config.toProperties(), "labo4j translation training options"));
             BpeTokenizerFile.save(tokenizer, runDirectory.resolve(VOCABULARY_FILE));
         }
         TokenBudgetBatches batches = new TokenBudgetBatches(data.train(), config.maxTokens);
@@ -177,30 +175,5 @@ public final class TranslationTraining {
             return "fused";
         }
         return loss instanceof TorchCrossEntropyLoss ? "libtorch" : loss.getClass().getSimpleName();
-    }
-
-    private static TranslationCheckpoint.Metadata checkResumable(TranslationTrainConfig config, Loss loss,
-            Path checkpointFile, PrintStream log) throws IOException {
-        TranslationCheckpoint.Metadata saved = TranslationCheckpoint.readMetadata(checkpointFile);
-        List<String> differences = config.trajectoryDifferences(saved.config());
-        if (!differences.isEmpty()) {
-            throw new IllegalArgumentException("cannot resume " + checkpointFile + " with different options "
-                    + "(saved -> requested): " + String.join("; ", differences));
-        }
-        if (!saved.lossDescription().equals(loss.toString())) {
-            log.println("warning: " + checkpointFile + " was trained with loss " + saved.lossDescription()
-                    + ", resuming with " + loss);
-        }
-        return saved;
-    }
-
-    private static String propertiesText(TranslationTrainConfig config) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        config.toProperties().store(bytes, "labo4j translation training options");
-        return bytes.toString(StandardCharsets.ISO_8859_1);
-    }
-
-    private static void writeText(Path file, String text) throws IOException {
-        AtomicFiles.write(file, temporary -> Files.writeString(temporary, text, StandardCharsets.UTF_8));
     }
 }

@@ -5,18 +5,16 @@ import static org.bytedeco.pytorch.global.torch.set_num_threads;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
 import org.bytedeco.pytorch.Optimizer;
 import org.labo4j.Loss;
+import org.labo4j.train.RunDirectory;
 import org.labo4j.train.StopOnShutdown;
 import org.labo4j.train.TrainingPosition;
-import org.labo4j.util.AtomicFiles;
+import org.labo4j.util.PropertiesText;
 import org.labo4j.vision.data.BatchAssembler;
 import org.labo4j.vision.data.IdxDatasetLoader;
 import org.labo4j.vision.data.ImageDataset;
@@ -39,7 +37,7 @@ import org.labo4j.vision.model.ModelFactory;
  * {@code reliability-test.csv} and {@code reliability-test.png}.
  */
 public final class VisionTraining {
-    public static final String CONFIG_FILE = "config.properties";
+    public static final String CONFIG_FILE = RunDirectory.CONFIG_FILE;
     /** Classes of the MNIST-layout datasets this entry point reads (Fashion-MNIST, MNIST, KMNIST). */
     public static final int NUM_CLASSES = 10;
     /** How long Ctrl-C waits for the current step and its checkpoint (a ResNet-18 step on CPU takes seconds). */
@@ -67,9 +65,11 @@ public final class VisionTraining {
         Path checkpointFile = runDirectory.resolve(Checkpoint.FILE_NAME);
         MetricsCsv metricsCsv = new MetricsCsv(runDirectory.resolve(MetricsCsv.FILE_NAME));
         if (config.resume) {
-            checkResumable(config, loss, checkpointFile, log);
+            Checkpoint.Metadata saved = Checkpoint.readMetadata(checkpointFile);
+            RunDirectory.requireResumable(checkpointFile, config.trajectoryDifferences(saved.config()),
+                    saved.lossDescription(), loss, log);
         } else {
-            checkFresh(runDirectory, checkpointFile, metricsCsv);
+            RunDirectory.requireFresh(runDirectory, checkpointFile, metricsCsv.file(), "runDir");
         }
 
         set_num_threads(config.threads);
@@ -99,11 +99,10 @@ public final class VisionTraining {
         if (config.resume) {
             start = Checkpoint.restore(checkpointFile, model, optimizer).position();
             metricsCsv.truncateAfter(start.epoch());
-            log.println("resuming " + runDirectory + " at epoch " + (start.epoch() + 1) + " step "
-                    + start.stepInEpoch());
+            RunDirectory.logResume(log, runDirectory, start);
         } else {
-            Files.createDirectories(runDirectory);
-            writeConfig(runDirectory.resolve(CONFIG_FILE), config);
+            RunDirectory.writeConfig(runDirectory,
+                    PropertiesText.of(config.toProperties(), "labo4j vision training options"));
         }
         log.println(String.format("%s (%,d parameters), loss %s, %d training / %d validation images, %d threads",
                 model.architecture(), model.parameterCount(), loss, train.size(),
@@ -143,32 +142,5 @@ public final class VisionTraining {
         }
         return new VisionRunResult(runDirectory, outcome.completed(), outcome.position(), history, test,
                 loss.toString(), model.parameterCount());
-    }
-
-    private static void checkFresh(Path runDirectory, Path checkpointFile, MetricsCsv metricsCsv) {
-        if (Files.exists(checkpointFile) || Files.exists(metricsCsv.file())) {
-            throw new IllegalStateException(runDirectory + " already holds a run (" + checkpointFile.getFileName()
-                    + " or " + MetricsCsv.FILE_NAME + "); resume it or choose another runDir");
-        }
-    }
-
-    private static void checkResumable(VisionTrainConfig config, Loss loss, Path checkpointFile, PrintStream log)
-            throws IOException {
-        Checkpoint.Metadata saved = Checkpoint.readMetadata(checkpointFile);
-        List<String> differences = config.trajectoryDifferences(saved.config());
-        if (!differences.isEmpty()) {
-            throw new IllegalArgumentException("cannot resume " + checkpointFile + " with different options "
-                    + "(saved -> requested): " + String.join("; ", differences));
-        }
-        if (!saved.lossDescription().equals(loss.toString())) {
-            log.println("warning: " + checkpointFile + " was trained with loss " + saved.lossDescription()
-                    + ", resuming with " + loss);
-        }
-    }
-
-    private static void writeConfig(Path file, VisionTrainConfig config) throws IOException {
-        StringWriter text = new StringWriter();
-        config.toProperties().store(text, "labo4j vision training options");
-        AtomicFiles.write(file, temporary -> Files.writeString(temporary, text.toString(), StandardCharsets.UTF_8));
     }
 }
