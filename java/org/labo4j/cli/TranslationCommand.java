@@ -35,76 +35,39 @@ final class TranslationCommand {
                 """ + "  " + String.join(", ", TranslationTrainConfig.optionNames()) + "\n";
     }
 
-    /** Parsed command line: a config, a loss choice, and the compare-only options. */
+    /** Parsed command line: a config, and the loss choice and compare-only options. */
     static final class Parsed {
         final TranslationTrainConfig config = new TranslationTrainConfig();
-        final LossChoice loss = new LossChoice();
-        int seeds = 3;
-        List<String> losses = List.of("ce", "ls", "labo");
-        boolean outGiven;
-        boolean help;
+        final TrainingArguments args = new TrainingArguments(List.of("ce", "ls", "labo"));
     }
 
     static Parsed parse(String[] args, boolean compare) {
         final Parsed p = new Parsed();
-        p.loss.ignoreIndex = SpecialTokens.PAD;
-        for (int i = 0; i < args.length; i++) {
-            final String a = args[i];
-            if (a.equals("-h") || a.equals("--help")) {
-                p.help = true;
-                return p;
-            }
-            if (a.equals("--resume")) {
-                p.config.resume = true;
-                continue;
-            }
-            if (!a.startsWith("--") || i + 1 >= args.length) {
-                throw new IllegalArgumentException(a.startsWith("--") ? a + " needs a value" : "unexpected argument " + a);
-            }
-            final String v = args[++i];
-            if (p.loss.accept(a, v)) {
-                continue;
-            }
-            switch (a) {
-                case "--out" -> {
-                    p.config.runDir = Path.of(v);
-                    p.outGiven = true;
-                }
-                case "--data" -> p.config.dataDir = Path.of(v);
-                case "--seeds" -> p.seeds = integer(a, v);
-                case "--losses" -> p.losses = List.of(v.split(","));
-                default -> p.config.set(VisionCommand.camelCase(a.substring(2)), v);
-            }
+        p.args.loss.ignoreIndex = SpecialTokens.PAD;
+        p.args.parse(args, p.config::set);
+        if (p.args.help) {
+            return p;
         }
+        if (p.args.data != null) {
+            p.config.dataDir = p.args.data;
+        }
+        p.config.resume |= p.args.resume;
         if (p.config.src.isEmpty() || p.config.tgt.isEmpty()) {
             throw new IllegalArgumentException("--src and --tgt are required (two of en, de, fr, cs)");
         }
-        if (p.seeds < 1) {
-            throw new IllegalArgumentException("--seeds " + p.seeds + " must be >= 1");
-        }
-        if (!p.outGiven) {
-            p.config.runDir = Path.of("runs", (compare ? "compare-translation-" : "translation-") + p.config.src
-                    + "-" + p.config.tgt);
-        }
+        p.config.runDir = p.args.out != null ? p.args.out : Path.of("runs", (compare ? "compare-translation-"
+                : "translation-") + p.config.src + "-" + p.config.tgt);
         p.config.validate();
         return p;
     }
 
-    private static int integer(String option, String value) {
-        try {
-            return Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + " " + value + " is not an integer");
-        }
-    }
-
     static int train(String[] args, PrintStream out, PrintStream err) throws IOException {
         final Parsed p = parse(args, false);
-        if (p.help) {
+        if (p.args.help) {
             out.print(usage());
             return 0;
         }
-        final Loss loss = p.loss.build();
+        final Loss loss = p.args.loss.build();
         final TranslationRunResult result = TranslationTraining.run(p.config, loss, err);
         out.println(summary(loss.toString(), result));
         return 0;

@@ -53,19 +53,19 @@ final class TranslationComparison {
 
     static int run(String[] args, PrintStream out, PrintStream err) throws IOException {
         final TranslationCommand.Parsed p = TranslationCommand.parse(args, true);
-        if (p.help) {
+        if (p.args.help) {
             out.print(TranslationCommand.usage());
             return 0;
         }
-        for (String name : p.losses) {
-            comparedLoss(name, p.loss);  // a bad name or loss option fails before hours of training
+        for (String name : p.args.losses) {
+            comparedLoss(name, p.args.loss);  // a bad name or loss option fails before hours of training
         }
         final Path root = p.config.runDir;
         final Map<String, List<TranslationRunResult>> results = new LinkedHashMap<>();
         final Map<String, String> descriptions = new LinkedHashMap<>();
-        for (int s = 0; s < p.seeds; s++) {
-            for (String name : p.losses) {
-                final Loss loss = comparedLoss(name, p.loss);
+        for (int s = 0; s < p.args.seeds; s++) {
+            for (String name : p.args.losses) {
+                final Loss loss = comparedLoss(name, p.args.loss);
                 final TranslationTrainConfig c = p.config.copy();
                 c.seed = p.config.seed + s;
                 c.runDir = root.resolve(name + "-seed" + c.seed);
@@ -81,7 +81,7 @@ final class TranslationComparison {
                 descriptions.put(name, loss.toString());
             }
         }
-        final String table = table(p.config, p.seeds, results, descriptions);
+        final String table = table(p.config, p.args.seeds, results, descriptions);
         Files.createDirectories(root);
         Files.writeString(root.resolve(TABLE_FILE), table, StandardCharsets.UTF_8);
         final List<String> names = new ArrayList<>(results.keySet());
@@ -91,8 +91,8 @@ final class TranslationComparison {
             series.put("beam " + p.config.beam, names.stream().mapToDouble(n -> mean(beam(results.get(n)))).toArray());
         }
         BarChart.write(root.resolve(CHART_FILE), String.format(Locale.ROOT,
-                "Multi30k %s\u2192%s test BLEU, mean of %d seed%s", p.config.src, p.config.tgt, p.seeds,
-                p.seeds == 1 ? "" : "s"), "BLEU", names, series);
+                "Multi30k %s\u2192%s test BLEU, mean of %d seed%s", p.config.src, p.config.tgt, p.args.seeds,
+                p.args.seeds == 1 ? "" : "s"), "BLEU", names, series);
         out.print(table);
         return 0;
     }

@@ -40,13 +40,10 @@ final class VisionCommand {
                 """ + "  " + String.join(", ", VisionTrainConfig.optionNames()) + "\n";
     }
 
-    /** Parsed command line: a config, a loss choice, and the compare-only options. */
+    /** Parsed command line: a config, and the loss choice and compare-only options. */
     private static final class Parsed {
         final VisionTrainConfig config = new VisionTrainConfig();
-        final LossChoice loss = new LossChoice();
-        int seeds = 3;
-        List<String> losses = List.of("ce", "ls", "labo-fixed", "labo-budget");
-        boolean help;
+        final TrainingArguments args = new TrainingArguments(List.of("ce", "ls", "labo-fixed", "labo-budget"));
     }
 
     private static Parsed parse(String[] args, boolean compare) {
@@ -54,58 +51,24 @@ final class VisionCommand {
         if (compare) {
             p.config.runDir = Path.of("runs", "compare-vision");
         }
-        for (int i = 0; i < args.length; i++) {
-            final String a = args[i];
-            if (a.equals("-h") || a.equals("--help")) {
-                p.help = true;
-                return p;
-            }
-            if (a.equals("--resume")) {
-                p.config.resume = true;
-                continue;
-            }
-            if (!a.startsWith("--") || i + 1 >= args.length) {
-                throw new IllegalArgumentException(a.startsWith("--") ? a + " needs a value" : "unexpected argument " + a);
-            }
-            final String v = args[++i];
-            if (p.loss.accept(a, v)) {
-                continue;
-            }
-            switch (a) {
-                case "--out" -> p.config.runDir = Path.of(v);
-                case "--data" -> p.config.dataDir = Path.of(v);
-                case "--seeds" -> p.seeds = Integer.parseInt(v);
-                case "--losses" -> p.losses = List.of(v.split(","));
-                default -> p.config.set(camelCase(a.substring(2)), v);
-            }
+        p.args.parse(args, p.config::set);
+        if (p.args.out != null) {
+            p.config.runDir = p.args.out;
         }
-        if (p.seeds < 1) {
-            throw new IllegalArgumentException("--seeds " + p.seeds + " must be >= 1");
+        if (p.args.data != null) {
+            p.config.dataDir = p.args.data;
         }
+        p.config.resume |= p.args.resume;
         return p;
-    }
-
-    static String camelCase(String kebab) {
-        final StringBuilder sb = new StringBuilder();
-        boolean upper = false;
-        for (char c : kebab.toCharArray()) {
-            if (c == '-') {
-                upper = true;
-            } else {
-                sb.append(upper ? Character.toUpperCase(c) : c);
-                upper = false;
-            }
-        }
-        return sb.toString();
     }
 
     static int train(String[] args, PrintStream out, PrintStream err) throws IOException {
         final Parsed p = parse(args, false);
-        if (p.help) {
+        if (p.args.help) {
             out.print(usage());
             return 0;
         }
-        final Loss loss = p.loss.build();
+        final Loss loss = p.args.loss.build();
         final VisionRunResult result = VisionTraining.run(p.config.validate(), loss, err);
         writeSmoothingReport(result, p.config, loss, err);
         out.println(summary(loss.toString(), result));
@@ -160,7 +123,7 @@ final class VisionCommand {
 
     static int compare(String[] args, PrintStream out, PrintStream err) throws IOException {
         final Parsed p = parse(args, true);
-        if (p.help) {
+        if (p.args.help) {
             out.print(usage());
             return 0;
         }
@@ -169,12 +132,12 @@ final class VisionCommand {
         final Map<String, String> descriptions = new LinkedHashMap<>();
         final Map<String, List<Double>> lossShares = new LinkedHashMap<>();
         final Map<String, List<Double>> epochSeconds = new LinkedHashMap<>();
-        for (String name : p.losses) {
-            comparedLoss(name, p.loss);  // fail fast on a bad name before hours of training
+        for (String name : p.args.losses) {
+            comparedLoss(name, p.args.loss);  // fail fast on a bad name before hours of training
         }
-        for (int s = 0; s < p.seeds; s++) {
-            for (String name : p.losses) {
-                final Loss loss = comparedLoss(name, p.loss);
+        for (int s = 0; s < p.args.seeds; s++) {
+            for (String name : p.args.losses) {
+                final Loss loss = comparedLoss(name, p.args.loss);
                 final VisionTrainConfig c = p.config.copy();
                 c.seed = p.config.seed + s;
                 c.runDir = root.resolve(name + "-seed" + c.seed);
@@ -198,9 +161,9 @@ final class VisionCommand {
         final List<String> names = new ArrayList<>(results.keySet());
         final double[] accuracy = names.stream().mapToDouble(n -> 100 * mean(results.get(n), EvaluationResult::accuracy)).toArray();
         final double[] ece = names.stream().mapToDouble(n -> 100 * mean(results.get(n), EvaluationResult::ece)).toArray();
-        BarChart.write(root.resolve("compare-accuracy.png"), "Fashion-MNIST test accuracy, mean of " + p.seeds + " seeds",
+        BarChart.write(root.resolve("compare-accuracy.png"), "Fashion-MNIST test accuracy, mean of " + p.args.seeds + " seeds",
                 "accuracy (%)", names, Map.of("test accuracy", accuracy));
-        BarChart.write(root.resolve("compare-ece.png"), "Fashion-MNIST test ECE (15 bins), mean of " + p.seeds + " seeds",
+        BarChart.write(root.resolve("compare-ece.png"), "Fashion-MNIST test ECE (15 bins), mean of " + p.args.seeds + " seeds",
                 "ECE (%)", names, Map.of("test ECE", ece));
         out.print(table);
         return 0;
@@ -210,7 +173,7 @@ final class VisionCommand {
                                 Map<String, List<Double>> shares, Map<String, List<Double>> seconds) {
         final StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "Fashion-MNIST test set, model %s, %d epochs, %d seeds (mean ± std)%n%n",
-                p.config.model, p.config.epochs, p.seeds));
+                p.config.model, p.config.epochs, p.args.seeds));
         sb.append("| loss | accuracy (%) | NLL | ECE (%) | s/epoch | loss share of step |\n");
         sb.append("| --- | ---: | ---: | ---: | ---: | ---: |\n");
         for (Map.Entry<String, List<EvaluationResult>> e : results.entrySet()) {
