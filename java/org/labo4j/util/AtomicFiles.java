@@ -58,7 +58,7 @@ public final class AtomicFiles {
     }
 
     /** Forces {@code source} to disk and renames it atomically onto {@code target}. */
-    public static void replace(Path source, Path target) throws IOException {
+    private static void replace(Path source, Path target) throws IOException {
         try (FileChannel channel = FileChannel.open(source, StandardOpenOption.WRITE)) {
             channel.force(true);
         }

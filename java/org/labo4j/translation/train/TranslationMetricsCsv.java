@@ -1,15 +1,12 @@
 package org.labo4j.translation.train;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-import org.labo4j.util.AtomicFiles;
+import org.labo4j.train.EpochCsvFile;
 
 /** The per-epoch metrics file of a translation run: a header line, then one line per finished epoch. */
 public final class TranslationMetricsCsv {
@@ -18,21 +15,19 @@ public final class TranslationMetricsCsv {
             + "tokens_per_second,step_ms,loss_ms,loss_share,data_ms,eval_seconds,epoch_seconds";
     private static final int FIELDS = 14;
 
-    private final Path file;
+    private final EpochCsvFile csv;
 
     public TranslationMetricsCsv(Path file) {
-        this.file = file;
+        this.csv = new EpochCsvFile(file, HEADER, FIELDS);
     }
 
     public Path file() {
-        return file;
+        return csv.file();
     }
 
     /** Appends one epoch, writing the header first if the file is new; on disk before returning. */
     public void append(TranslationEpochMetrics m) throws IOException {
-        String text = (Files.exists(file) && Files.size(file) > 0 ? "" : HEADER + "\n") + line(m);
-        Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
-                StandardOpenOption.WRITE, StandardOpenOption.SYNC);
+        csv.append(line(m));
     }
 
     private static String line(TranslationEpochMetrics m) {
@@ -45,19 +40,7 @@ public final class TranslationMetricsCsv {
     /** All epochs recorded so far (empty if the file does not exist). */
     public List<TranslationEpochMetrics> readAll() throws IOException {
         List<TranslationEpochMetrics> rows = new ArrayList<>();
-        if (!Files.exists(file)) {
-            return rows;
-        }
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        for (int i = 1; i < lines.size(); i++) {
-            String line = lines.get(i).trim();
-            if (line.isEmpty()) {
-                continue;
-            }
-            String[] f = line.split(",");
-            if (f.length != FIELDS) {
-                throw new IOException(file + ": line " + (i + 1) + " has " + f.length + " fields, expected " + FIELDS);
-            }
+        for (String[] f : csv.rows()) {
             rows.add(new TranslationEpochMetrics(Integer.parseInt(f[0]), d(f[1]), d(f[2]), d(f[3]), d(f[4]), d(f[6]),
                     d(f[7]), d(f[8]), d(f[9]), d(f[11]), d(f[12]), d(f[13])));
         }
@@ -70,16 +53,14 @@ public final class TranslationMetricsCsv {
      */
     public void truncateAfter(int lastEpoch) throws IOException {
         List<TranslationEpochMetrics> all = readAll();
-        StringBuilder kept = new StringBuilder(HEADER).append('\n');
-        int keptRows = 0;
+        List<String> kept = new ArrayList<>();
         for (TranslationEpochMetrics m : all) {
             if (m.epoch() <= lastEpoch) {
-                kept.append(line(m));
-                keptRows++;
+                kept.add(line(m));
             }
         }
-        if (keptRows < all.size()) {
-            AtomicFiles.writeString(file, kept);
+        if (kept.size() < all.size()) {
+            csv.rewrite(kept);
         }
     }
 
