@@ -13,6 +13,7 @@ import java.util.Locale;
 import org.bytedeco.pytorch.Optimizer;
 import org.labo4j.LabelRegularizer;
 import org.labo4j.Loss;
+import org.labo4j.train.EpochCharts;
 import org.labo4j.train.RunDirectory;
 import org.labo4j.train.StopOnShutdown;
 import org.labo4j.train.TrainingPosition;
@@ -118,13 +119,8 @@ public final class TranslationTraining {
                 validation, tokenizer, runDirectory, log);
         String title = config.src + " \u2192 " + config.tgt + ", " + config.model + ", " + loss;
         if (config.plots) {
-            trainer.onEpoch(m -> {
-                try {
-                    TranslationReports.writeCurves(runDirectory, title, metricsCsv.readAll());
-                } catch (IOException | RuntimeException e) {
-                    log.println("warning: could not draw training curves: " + e);
-                }
-            });
+            trainer.onEpoch(EpochCharts.redrawAfterEachEpoch(
+                    () -> TranslationReports.writeCurves(runDirectory, title, metricsCsv.readAll()), log));
         }
 
         TranslationTrainer.Outcome outcome;

@@ -11,6 +11,7 @@ import java.util.List;
 
 import org.bytedeco.pytorch.Optimizer;
 import org.labo4j.Loss;
+import org.labo4j.train.EpochCharts;
 import org.labo4j.train.RunDirectory;
 import org.labo4j.train.StopOnShutdown;
 import org.labo4j.train.TrainingPosition;
@@ -117,13 +118,8 @@ public final class VisionTraining {
                 log);
         String title = model.architecture() + ", " + loss;
         if (config.plots) {
-            trainer.onEpoch(m -> {
-                try {
-                    RunReports.writeCurves(runDirectory, title, metricsCsv.readAll());
-                } catch (IOException | RuntimeException e) {
-                    log.println("warning: could not draw training curves: " + e);
-                }
-            });
+            trainer.onEpoch(EpochCharts.redrawAfterEachEpoch(
+                    () -> RunReports.writeCurves(runDirectory, title, metricsCsv.readAll()), log));
         }
 
         Trainer.Outcome outcome;
