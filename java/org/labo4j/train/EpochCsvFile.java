@@ -44,8 +44,37 @@ public final class EpochCsvFile {
     /** The fields of every line after the header, blank lines skipped (empty if the file does not exist). */
     public List<String[]> rows() throws IOException {
         List<String[]> rows = new ArrayList<>();
+        for (String line : lines()) {
+            rows.add(line.split(","));
+        }
+        return rows;
+    }
+
+    /**
+     * Drops the lines of epochs (first column) after {@code lastEpoch}: a run that stopped between
+     * writing a line and its checkpoint redoes that epoch, and must not list it twice. The lines kept
+     * stay as they were written; the file is replaced atomically, and only if a line goes.
+     */
+    public void truncateAfter(int lastEpoch) throws IOException {
+        List<String> all = lines();
+        StringBuilder kept = new StringBuilder(header).append('\n');
+        int keptLines = 0;
+        for (String line : all) {
+            if (Integer.parseInt(line.substring(0, line.indexOf(','))) <= lastEpoch) {
+                kept.append(line).append('\n');
+                keptLines++;
+            }
+        }
+        if (keptLines < all.size()) {
+            AtomicFiles.writeString(file, kept);
+        }
+    }
+
+    /** The lines after the header, trimmed, blank ones skipped, each checked to have {@link #fields} fields. */
+    private List<String> lines() throws IOException {
+        List<String> kept = new ArrayList<>();
         if (!Files.exists(file)) {
-            return rows;
+            return kept;
         }
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         for (int i = 1; i < lines.size(); i++) {
@@ -53,19 +82,12 @@ public final class EpochCsvFile {
             if (line.isEmpty()) {
                 continue;
             }
-            String[] f = line.split(",");
-            if (f.length != fields) {
-                throw new IOException(file + ": line " + (i + 1) + " has " + f.length + " fields, expected " + fields);
+            int count = line.split(",").length;
+            if (count != fields) {
+                throw new IOException(file + ": line " + (i + 1) + " has " + count + " fields, expected " + fields);
             }
-            rows.add(f);
+            kept.add(line);
         }
-        return rows;
-    }
-
-    /** Replaces the file, atomically, with the header and {@code lines} (each ending in a newline). */
-    public void rewrite(List<String> lines) throws IOException {
-        StringBuilder text = new StringBuilder(header).append('\n');
-        lines.forEach(text::append);
-        AtomicFiles.writeString(file, text);
+        return kept;
     }
 }

@@ -47,21 +47,9 @@ public final class TranslationMetricsCsv {
         return rows;
     }
 
-    /**
-     * Drops rows of epochs after {@code lastEpoch}: a run that stopped between writing a row and its
-     * checkpoint redoes that epoch, and must not list it twice.
-     */
+    /** Drops the rows of epochs after {@code lastEpoch}, as {@link EpochCsvFile#truncateAfter} explains. */
     public void truncateAfter(int lastEpoch) throws IOException {
-        List<TranslationEpochMetrics> all = readAll();
-        List<String> kept = new ArrayList<>();
-        for (TranslationEpochMetrics m : all) {
-            if (m.epoch() <= lastEpoch) {
-                kept.add(line(m));
-            }
-        }
-        if (kept.size() < all.size()) {
-            csv.rewrite(kept);
-        }
+        csv.truncateAfter(lastEpoch);
     }
 
     private static double d(String s) {

@@ -13,7 +13,6 @@ public final class MetricsCsv {
     public static final String FILE_NAME = "metrics.csv";
     static final String HEADER = "epoch,lr,train_loss,train_accuracy,val_nll,val_accuracy,val_ece,"
             + "images_per_second,step_ms,loss_ms,loss_share,data_ms,epoch_seconds";
-
     private static final int FIELDS = 13;
 
     private final EpochCsvFile csv;
@@ -48,21 +47,9 @@ public final class MetricsCsv {
         return rows;
     }
 
-    /**
-     * Drops rows of epochs after {@code lastEpoch}: a run that stopped between writing a row and its
-     * checkpoint will redo that epoch, and must not list it twice.
-     */
+    /** Drops the rows of epochs after {@code lastEpoch}, as {@link EpochCsvFile#truncateAfter} explains. */
     public void truncateAfter(int lastEpoch) throws IOException {
-        List<EpochMetrics> all = readAll();
-        List<String> kept = new ArrayList<>();
-        for (EpochMetrics m : all) {
-            if (m.epoch() <= lastEpoch) {
-                kept.add(line(m));
-            }
-        }
-        if (kept.size() < all.size()) {
-            csv.rewrite(kept);
-        }
+        csv.truncateAfter(lastEpoch);
     }
 
     private static double d(String s) {
