@@ -3,26 +3,21 @@ package org.labo4j.translation.train;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.labo4j.LabelRegularizer;
+import org.labo4j.train.TerminatedTraining;
 import org.labo4j.translation.data.Multi30k;
 import org.labo4j.translation.tokenize.SpecialTokens;
 
 /**
- * A real shutdown: a child JVM trains, receives SIGTERM (what Ctrl-C's SIGINT also triggers: JVM
- * shutdown hooks), and must leave a checkpoint of the step it had reached that restores and translates.
+ * A real shutdown ({@link TerminatedTraining}): a child JVM trains, receives SIGTERM, and must leave a
+ * checkpoint of the step it had reached that restores and translates.
  */
 class TranslationShutdownTest {
     @TempDir
@@ -44,28 +39,8 @@ class TranslationShutdownTest {
         Multi30k corpus = Multi30k.atDefaultLocation();
         assumeTrue(Files.isDirectory(corpus.directory()), "Multi30k not found at " + corpus.directory());
         Path run = dir.resolve("run");
-        String java = ProcessHandle.current().info().command().orElse("java");
-        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                TranslationShutdownTest.class.getName(), corpus.directory().toString(), run.toString())
-                .redirectErrorStream(true).start();
-        List<String> output = new ArrayList<>();
-        try (BufferedReader lines = new BufferedReader(
-                new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            int progressLines = 0;
-            while ((line = lines.readLine()) != null) {
-                output.add(line);
-                if (line.startsWith("epoch ") && line.contains(" step ") && ++progressLines == 3) {
-                    // SIGTERM through the handle: Process.destroy() would also close our end of the pipe.
-                    child.toHandle().destroy();
-                }
-            }
-        } finally {
-            if (!child.waitFor(60, TimeUnit.SECONDS)) {
-                child.destroyForcibly();
-            }
-        }
-        String log = String.join("\n", output);
+        String log = TerminatedTraining.run(TranslationShutdownTest.class, corpus.directory().toString(),
+                run.toString());
         assertTrue(log.contains("stopped at epoch"), log);
         Path file = run.resolve(TranslationCheckpoint.FILE_NAME);
         TranslationCheckpoint.Metadata meta = TranslationCheckpoint.readMetadata(file);
