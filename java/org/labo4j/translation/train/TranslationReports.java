@@ -4,21 +4,18 @@ import static org.bytedeco.pytorch.global.torch.get_num_threads;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.labo4j.train.FinalMetrics;
 import org.labo4j.translation.bleu.BleuScore;
-import org.labo4j.util.AtomicFiles;
-import org.labo4j.util.JsonText;
 import org.labo4j.vision.plot.LineSeries;
 import org.labo4j.vision.plot.TrainingCurvesChart;
 
 /** The human-facing files of a translation run: the training curves and the final summary. */
 final class TranslationReports {
     static final String CURVES_FILE = "curves.png";
-    static final String SUMMARY_FILE = "final-metrics.json";
 
     private TranslationReports() {
     }
@@ -76,10 +73,7 @@ final class TranslationReports {
             summary.put("validation_last_epoch", validation);
         }
         summary.put("training", cost(history));
-        summary.put("config", config.asMap());
-        summary.put("written_at", Instant.now().toString());
-        String json = JsonText.of(summary);
-        AtomicFiles.writeString(runDirectory.resolve(SUMMARY_FILE), json);
+        FinalMetrics.write(runDirectory, summary, config.asMap());
     }
 
     private static Map<String, Object> bleu(BleuScore score, String hypothesesFile) {

@@ -4,15 +4,14 @@ import static org.bytedeco.pytorch.global.torch.get_num_threads;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import org.labo4j.train.FinalMetrics;
 import org.labo4j.util.AtomicFiles;
-import org.labo4j.util.JsonText;
 import org.labo4j.vision.metrics.EvaluationResult;
 import org.labo4j.vision.metrics.ReliabilityDiagram;
 import org.labo4j.vision.plot.LineSeries;
@@ -24,7 +23,6 @@ final class RunReports {
     static final String CURVES_FILE = "curves.png";
     static final String RELIABILITY_CHART_FILE = "reliability-test.png";
     static final String RELIABILITY_DATA_FILE = "reliability-test.csv";
-    static final String SUMMARY_FILE = "final-metrics.json";
 
     private RunReports() {
     }
@@ -83,10 +81,7 @@ final class RunReports {
             summary.put("validation_last_epoch", validation);
         }
         summary.put("training", cost(history));
-        summary.put("config", config.asMap());
-        summary.put("written_at", Instant.now().toString());
-        String json = JsonText.of(summary);
-        AtomicFiles.writeString(runDirectory.resolve(SUMMARY_FILE), json);
+        FinalMetrics.write(runDirectory, summary, config.asMap());
     }
 
     private static Map<String, Object> evaluation(EvaluationResult r) {

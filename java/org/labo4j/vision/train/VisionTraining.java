@@ -12,6 +12,7 @@ import java.util.List;
 import org.bytedeco.pytorch.Optimizer;
 import org.labo4j.Loss;
 import org.labo4j.train.EpochCharts;
+import org.labo4j.train.FinalMetrics;
 import org.labo4j.train.RunDirectory;
 import org.labo4j.train.StopOnShutdown;
 import org.labo4j.train.TrainingPosition;
@@ -134,7 +135,7 @@ public final class VisionTraining {
             RunReports.writeSummary(runDirectory, config, loss.toString(), model.parameterCount(), history, test);
             RunReports.writeReliability(runDirectory, title + ", test set", test.reliability(), config.plots);
             log.println(String.format("test: accuracy %.2f%%  nll %.4f  ece %.4f  (%s)", 100 * test.accuracy(),
-                    test.nll(), test.ece(), runDirectory.resolve(RunReports.SUMMARY_FILE)));
+                    test.nll(), test.ece(), runDirectory.resolve(FinalMetrics.FILE_NAME)));
         }
         return new VisionRunResult(runDirectory, outcome.completed(), outcome.position(), history, test,
                 loss.toString(), model.parameterCount());
