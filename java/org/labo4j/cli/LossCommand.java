@@ -186,9 +186,9 @@ public final class LossCommand {
                     case "--loss-out" -> o.lossOut = Path.of(v);
                     case "--regularizer" -> o.lossChoice.loss = v;
                     case "--random" -> o.random = v;
-                    case "--seed" -> o.seed = (long) (double) number(a, v);
+                    case "--seed" -> o.seed = (long) number(a, v);
                     case "--alpha", "--temperature", "--budget" -> o.lossChoice.accept(a, String.valueOf(number(a, v)));
-                    case "--ignore-index" -> o.lossChoice.ignoreIndex = (long) (double) number(a, v);
+                    case "--ignore-index" -> o.lossChoice.ignoreIndex = (long) number(a, v);
                     case "--reduction" -> o.reduction = switch (v) {
                         case "mean" -> Reduction.MEAN;
                         case "sum" -> Reduction.SUM;

@@ -32,6 +32,7 @@ public final class SmoothingReport {
     private SmoothingReport() {}
 
     /** Writes {@code labo-temperatures.png} and {@code labo-smoothing-<i>.png} into the run directory. */
+    @SuppressWarnings("try") // scope and no-grad guard held for their block only
     public static List<Path> write(Path runDir, VisionTrainConfig config, LabelRegularizer labo) throws IOException {
         final List<Path> written = new ArrayList<>();
         try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
