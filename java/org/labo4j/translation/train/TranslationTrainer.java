@@ -18,6 +18,7 @@ import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorArrayRefOptional;
 import org.bytedeco.pytorch.TensorVector;
+import org.labo4j.train.OptimizerSettings;
 import org.labo4j.train.StopSignal;
 import org.labo4j.train.Stoppable;
 import org.labo4j.train.TrainingPosition;
@@ -26,7 +27,6 @@ import org.labo4j.translation.batch.TranslationBatch;
 import org.labo4j.translation.model.TranslationTransformer;
 import org.labo4j.translation.tokenize.BpeTokenizer;
 import org.labo4j.translation.tokenize.SpecialTokens;
-import org.labo4j.vision.train.OptimizerFactory;
 
 /**
  * The translation training loop: steps over token-budget batches in a seeded order with the
@@ -173,7 +173,7 @@ public final class TranslationTrainer implements Stoppable {
         try (PointerScope scope = new PointerScope()) {
             TranslationBatch batch = batches.batch(batchIndex);
             long stepStart = System.nanoTime();
-            OptimizerFactory.setLearningRate(optimizer, schedule.at(position.globalStep()));
+            OptimizerSettings.setLearningRate(optimizer, schedule.at(position.globalStep()));
             optimizer.zero_grad();
             Tensor logits = model.forward(batch.source(), batch.targetInput());
             CutLoss.Result result = loss.apply(logits, batch.targetOutput());

@@ -15,6 +15,7 @@ import org.bytedeco.pytorch.Optimizer;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorArrayRefOptional;
 import org.labo4j.Loss;
+import org.labo4j.train.OptimizerSettings;
 import org.labo4j.train.StopSignal;
 import org.labo4j.train.Stoppable;
 import org.labo4j.train.TrainingPosition;
@@ -168,7 +169,7 @@ public final class Trainer implements Stoppable {
         try (PointerScope scope = new PointerScope()) {
             Batch batch = trainBatches.batch(position.epoch(), position.stepInEpoch());
             long stepStart = System.nanoTime();
-            OptimizerFactory.setLearningRate(optimizer, schedule.at(position.globalStep()));
+            OptimizerSettings.setLearningRate(optimizer, schedule.at(position.globalStep()));
             optimizer.zero_grad();
             Tensor logits = model.forward(batch.images());
             Tensor logitsLeaf = logits.detach().requires_grad_(true);

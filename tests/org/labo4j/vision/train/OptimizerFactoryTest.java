@@ -7,6 +7,7 @@ import org.bytedeco.pytorch.LinearImpl;
 import org.bytedeco.pytorch.Optimizer;
 import org.bytedeco.pytorch.SGDOptions;
 import org.junit.jupiter.api.Test;
+import org.labo4j.train.OptimizerSettings;
 
 class OptimizerFactoryTest {
     @Test
@@ -15,7 +16,7 @@ class OptimizerFactoryTest {
                 .set("adamBeta1", "0.8").set("adamBeta2", "0.95").set("weightDecay", "0.05");
         Optimizer optimizer = OptimizerFactory.create(c, new LinearImpl(3, 2).parameters());
         AdamWOptions options = new AdamWOptions(optimizer.param_groups().get(0).options());
-        // std::tuple<double, double> lies in memory last element first (see OptimizerFactory).
+        // std::tuple<double, double> lies in memory last element first (see OptimizerSettings).
         assertEquals(0.8, options.betas().get(1));
         assertEquals(0.95, options.betas().get(0));
         assertEquals(0.05, options.weight_decay().get());
@@ -29,7 +30,7 @@ class OptimizerFactoryTest {
         SGDOptions options = new SGDOptions(optimizer.param_groups().get(0).options());
         assertEquals(0.8, options.momentum().get());
         assertEquals(true, options.nesterov().get());
-        OptimizerFactory.setLearningRate(optimizer, 0.0125);
+        OptimizerSettings.setLearningRate(optimizer, 0.0125);
         assertEquals(0.0125, optimizer.param_groups().get(0).options().get_lr());
     }
 }
