@@ -4,7 +4,7 @@ import org.labo4j.LabelRegularizer;
 import org.labo4j.Loss;
 import org.labo4j.Regularization;
 import org.labo4j.Temperature;
-import org.labo4j.vision.train.TorchCrossEntropyLoss;
+import org.labo4j.train.TorchCrossEntropyLoss;
 
 /**
  * The loss options shared by the training commands: {@code --loss ce|ls|labo}, {@code --alpha},

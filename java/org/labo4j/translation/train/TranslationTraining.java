@@ -16,6 +16,7 @@ import org.labo4j.Loss;
 import org.labo4j.train.EpochCharts;
 import org.labo4j.train.RunDirectory;
 import org.labo4j.train.StopOnShutdown;
+import org.labo4j.train.TorchCrossEntropyLoss;
 import org.labo4j.train.TrainingPosition;
 import org.labo4j.translation.batch.TokenBudgetBatches;
 import org.labo4j.translation.data.SentencePair;
@@ -24,7 +25,6 @@ import org.labo4j.translation.model.TranslationTransformer;
 import org.labo4j.translation.tokenize.BpeTokenizer;
 import org.labo4j.translation.tokenize.BpeTokenizerFile;
 import org.labo4j.util.PropertiesText;
-import org.labo4j.vision.train.TorchCrossEntropyLoss;
 
 /**
  * One translation training run from a configuration and a loss, start to finish: reads the Multi30k

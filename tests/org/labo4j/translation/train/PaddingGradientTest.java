@@ -22,12 +22,12 @@ import org.junit.jupiter.api.Test;
 import org.labo4j.LabelRegularizer;
 import org.labo4j.Loss;
 import org.labo4j.Temperature;
+import org.labo4j.train.TorchCrossEntropyLoss;
 import org.labo4j.translation.batch.EncodedPair;
 import org.labo4j.translation.batch.TranslationBatch;
 import org.labo4j.translation.model.TransformerConfig;
 import org.labo4j.translation.model.TranslationTransformer;
 import org.labo4j.translation.tokenize.SpecialTokens;
-import org.labo4j.vision.train.TorchCrossEntropyLoss;
 
 /**
  * Padding through the trainer's loss path ({@link CutLoss} on a Transformer's logits): padded target

@@ -21,6 +21,7 @@ import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.labo4j.train.TorchCrossEntropyLoss;
 import org.labo4j.train.TrainingPosition;
 import org.labo4j.vision.model.ImageClassifier;
 import org.labo4j.vision.model.ModelFactory;

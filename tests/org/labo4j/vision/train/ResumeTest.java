@@ -17,6 +17,7 @@ import org.bytedeco.pytorch.StringTensorDict;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.labo4j.train.TorchCrossEntropyLoss;
 import org.labo4j.vision.data.SyntheticDataset;
 import org.labo4j.vision.model.ImageClassifier;
 import org.labo4j.vision.model.ModelFactory;

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.labo4j.train.TerminatedTraining;
+import org.labo4j.train.TorchCrossEntropyLoss;
 import org.labo4j.vision.data.SyntheticDataset;
 import org.labo4j.vision.model.ImageClassifier;
 import org.labo4j.vision.model.ModelFactory;

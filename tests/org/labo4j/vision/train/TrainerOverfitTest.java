@@ -13,6 +13,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.labo4j.train.TorchCrossEntropyLoss;
 import org.labo4j.train.TrainingPosition;
 import org.labo4j.vision.data.BatchAssembler;
 import org.labo4j.vision.data.FashionMnist;

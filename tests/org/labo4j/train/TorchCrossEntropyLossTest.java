@@ -1,4 +1,4 @@
-package org.labo4j.vision.train;
+package org.labo4j.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

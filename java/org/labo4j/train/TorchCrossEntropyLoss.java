@@ -1,4 +1,4 @@
-package org.labo4j.vision.train;
+package org.labo4j.train;
 
 import static org.bytedeco.pytorch.global.torch.cross_entropy;
 
