@@ -1,0 +1,8 @@
+/**
+ * What the vision and the translation training jobs share: where a run stands
+ * ({@link org.labo4j.train.TrainingPosition}), the checkpoint archive, options as public fields, the
+ * run directory rules, metrics.csv and final-metrics.json, stop handling with the Ctrl-C hook,
+ * progress timing, optimizer settings and the libtorch reference loss. Each task keeps its model,
+ * data, loop, metrics columns and reports in its own package.
+ */
+package org.labo4j.train;
