@@ -16,6 +16,7 @@ import java.util.List;
 
 import org.labo4j.translation.decode.DecodingOptions;
 import org.labo4j.translation.decode.LengthPenalty;
+import org.labo4j.translation.train.EpochWeights;
 import org.labo4j.translation.train.SentenceTranslation;
 import org.labo4j.translation.train.TranslationCheckpoint;
 import org.labo4j.translation.train.TranslationTrainConfig;
@@ -33,8 +34,10 @@ final class TranslateCommand {
 
     static String usage() {
         return """
-                usage: labo translate --checkpoint FILE [--beam K] [--length-penalty A] [--batch N] [--threads N]
-                                      < source.txt > translations.txt
+                usage: labo translate --checkpoint FILE [--average-last N] [--beam K] [--length-penalty A]
+                                      [--batch N] [--threads N] < source.txt > translations.txt
+                  --average-last N    translate with the average of the run's last N epoch weights
+                                      (epoch-weights/ next to the checkpoint)
                   --beam K            1: greedy decoding (default: the run's test beam)
                   --length-penalty A  GNMT exponent for beam search (default: the run's)
                   --batch N           sentences decoded together (default 64 greedy, 16 with a beam)
@@ -47,6 +50,7 @@ final class TranslateCommand {
         Integer beam = null;
         Double lengthPenalty = null;
         Integer batch = null;
+        int averageLast = 0;
         int threads = Runtime.getRuntime().availableProcessors();
         try {
             for (int i = 0; i < args.length; i++) {
@@ -64,6 +68,7 @@ final class TranslateCommand {
                     case "--beam" -> beam = positive(a, v);
                     case "--length-penalty" -> lengthPenalty = nonNegative(a, v);
                     case "--batch" -> batch = positive(a, v);
+                    case "--average-last" -> averageLast = positive(a, v);
                     case "--threads" -> threads = positive(a, v);
                     default -> throw new IllegalArgumentException("unknown option " + a);
                 }
@@ -78,6 +83,15 @@ final class TranslateCommand {
         try {
             set_num_threads(threads);
             final TranslationCheckpoint.Loaded loaded = TranslationCheckpoint.load(checkpoint);
+            if (averageLast > 0) {
+                Path runDirectory = checkpoint.toAbsolutePath().getParent();
+                List<Path> snapshots = EpochWeights.latest(runDirectory, averageLast);
+                if (snapshots.size() < averageLast) {
+                    throw new IllegalArgumentException("--average-last " + averageLast + ": " + runDirectory
+                            + " keeps the weights of " + snapshots.size() + " epoch(s)");
+                }
+                EpochWeights.loadAverage(snapshots, loaded.model());
+            }
             final TranslationTrainConfig trained = loaded.metadata().config();
             final int beamSize = beam != null ? beam : trained.beam;
             final double penalty = lengthPenalty != null ? lengthPenalty : trained.lengthPenalty;
@@ -101,6 +115,9 @@ final class TranslateCommand {
             }
             translate(loaded, options, chunk, out);
             return 0;
+        } catch (IllegalArgumentException e) {
+            err.println("labo translate: " + e.getMessage());
+            return 2;
         } catch (IOException e) {
             err.println("labo translate: " + e.getMessage());
             return 1;

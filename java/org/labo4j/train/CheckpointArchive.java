@@ -60,6 +60,25 @@ public final class CheckpointArchive {
         });
     }
 
+    /**
+     * Writes only {@code model}'s weights (parameters and buffers) to {@code file}, atomically, in the
+     * layout {@link #loadWeights} reads: a snapshot to average or evaluate, not to resume from.
+     */
+    @SuppressWarnings("try") // scope held for its block only
+    public static void saveWeights(Path file, Module model) throws IOException {
+        AtomicFiles.write(file, temporary -> {
+            try (PointerScope scope = new PointerScope()) {
+                OutputArchive archive = new OutputArchive();
+                OutputArchive modelArchive = new OutputArchive();
+                model.save(modelArchive);
+                archive.write("model", modelArchive);
+                archive.save_to(temporary.toString());
+            } catch (RuntimeException e) {
+                throw new IOException(file + ": cannot write weights: " + e.getMessage(), e);
+            }
+        });
+    }
+
     /** What {@code reader} reads from the checkpoint in {@code file}, without touching any model. */
     @SuppressWarnings("try") // scope held for its block only
     public static <T> T read(Path file, EntryReader<T> reader) throws IOException {

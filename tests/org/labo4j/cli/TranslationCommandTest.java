@@ -44,11 +44,11 @@ class TranslationCommandTest {
     /** About 10 s on an idle 2-core machine, 50 s under heavy load; the timeout only guards against a hang. */
     @Test
     @Timeout(300)
-    void trainsOneEpochThenTranslatesWithTheCheckpoint() throws IOException {
+    void trainsTwoEpochsThenTranslatesWithTheCheckpoint() throws IOException {
         Multi30k corpus = Multi30k.atDefaultLocation();
         assumeTrue(Files.isDirectory(corpus.directory()), "Multi30k not found at " + corpus.directory());
         Path run = dir.resolve("de-en");
-        Outcome trained = run("", "train", "translation", "--src", "de", "--tgt", "en", "--epochs", "1",
+        Outcome trained = run("", "train", "translation", "--src", "de", "--tgt", "en", "--epochs", "2",
                 "--limit-train", "120", "--limit-valid", "6", "--limit-test", "3", "--vocab", "400", "--model", "tiny",
                 "--max-tokens", "400", "--loss", "labo", "--kappa", "0.5", "--beam", "2", "--seed", "5",
                 "--threads", "1", "--progress-seconds", "0", "--data", corpus.directory().toString(),
@@ -61,8 +61,13 @@ class TranslationCommandTest {
             assertTrue(Files.isRegularFile(run.resolve(file)), file + " missing");
         }
         List<String> metrics = Files.readAllLines(run.resolve("metrics.csv"));
-        assertEquals(2, metrics.size(), "header and one epoch: " + metrics);
-        assertTrue(metrics.get(1).startsWith("1,"), metrics.get(1));
+        assertEquals(3, metrics.size(), "header and two epochs: " + metrics);
+        assertTrue(metrics.get(2).startsWith("2,"), metrics.get(2));
+        for (String file : List.of("epoch-weights/epoch-001.pt", "epoch-weights/epoch-002.pt",
+                "averaged/test-greedy.hyp", "averaged/test-beam2.hyp", "averaged/test-bleu.txt")) {
+            assertTrue(Files.isRegularFile(run.resolve(file)), file + " missing");
+        }
+        assertTrue(trained.err().contains("average of the last 2 epochs' weights"), trained.err());
         byte[] png = Arrays.copyOf(Files.readAllBytes(run.resolve("curves.png")), 4);
         assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, png);
         assertEquals(3, Files.readAllLines(run.resolve("test-greedy.hyp")).size());
@@ -78,6 +83,13 @@ class TranslationCommandTest {
             assertEquals(0, translated.status(), translated.err());
             assertEquals(3, translated.out().lines().count(), "beam " + beam + ": " + translated.out());
         }
+        Outcome averaged = run(input, "translate", "--checkpoint", checkpoint.toString(), "--average-last", "2",
+                "--threads", "1");
+        assertEquals(0, averaged.status(), averaged.err());
+        assertEquals(3, averaged.out().lines().count(), averaged.out());
+        Outcome tooMany = run(input, "translate", "--checkpoint", checkpoint.toString(), "--average-last", "3");
+        assertEquals(2, tooMany.status(), tooMany.err());
+        assertTrue(tooMany.err().contains("keeps the weights of 2 epoch(s)"), tooMany.err());
         Outcome withBlank = run("Ein Hund.\n\nEine Katze.\n", "translate", "--checkpoint", checkpoint.toString());
         assertEquals(0, withBlank.status(), withBlank.err());
         assertEquals("", withBlank.out().lines().toList().get(1), "a blank line stays blank");

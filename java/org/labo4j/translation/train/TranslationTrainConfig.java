@@ -62,6 +62,11 @@ public final class TranslationTrainConfig {
     public double lengthPenalty = 0.6;
     /** Sentences decoded together by greedy decoding. */
     public int decodeBatch = 64;
+    /**
+     * Keep the weights of the last this many epochs (epoch-weights/) and also test their average
+     * (0: keep none; 1: keep the last, test no average).
+     */
+    public int averageLast = 5;
 
     // --- run control
     /** Where the checkpoint, metrics, charts, hypotheses and summary go. */
@@ -85,7 +90,7 @@ public final class TranslationTrainConfig {
      * so a finished run can be continued for more epochs. Thread count can change float summation order.
      */
     private static final Set<String> OUTSIDE_TRAJECTORY = Set.of("dataDir", "limitValid", "limitTest", "epochs",
-            "validBleu", "beam", "lengthPenalty", "decodeBatch", "runDir", "resume", "stopAfterEpochs", "maxSteps",
+            "validBleu", "beam", "lengthPenalty", "decodeBatch", "averageLast", "runDir", "resume", "stopAfterEpochs", "maxSteps",
             "threads", "progressSeconds", "plots");
 
     /** Throws IllegalArgumentException naming the first option with an impossible value. */
@@ -108,6 +113,7 @@ public final class TranslationTrainConfig {
         require(adamBeta2 >= 0 && adamBeta2 < 1, "adamBeta2", adamBeta2, "in [0, 1)");
         require(adamEps > 0, "adamEps", adamEps, "> 0");
         require(weightDecay >= 0, "weightDecay", weightDecay, ">= 0");
+        require(averageLast >= 0, "averageLast", averageLast, ">= 0 (0 = keep no epoch weights)");
         require(clipNorm >= 0, "clipNorm", clipNorm, ">= 0 (0 = no clipping)");
         require(beam >= 1, "beam", beam, ">= 1");
         require(lengthPenalty >= 0, "lengthPenalty", lengthPenalty, ">= 0");

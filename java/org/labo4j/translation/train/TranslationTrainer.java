@@ -143,6 +143,9 @@ public final class TranslationTrainer implements Stoppable {
             progress.onEpoch(metrics, lossImplementation);
             epochListener.accept(metrics);
             position = position.nextEpoch();
+            if (runDirectory != null && config.averageLast > 0) {
+                EpochWeights.save(runDirectory, position.epoch(), model, config.averageLast);
+            }
             saveCheckpoint(position);
             boolean sessionLimit = config.stopAfterEpochs > 0 && finishedEpochs.size() >= config.stopAfterEpochs;
             if (position.epoch() < config.epochs && (sessionLimit || stop.requested())) {

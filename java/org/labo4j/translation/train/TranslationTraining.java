@@ -5,6 +5,7 @@ import static org.bytedeco.pytorch.global.torch.set_num_threads;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -24,6 +25,7 @@ import org.labo4j.translation.model.TransformerConfig;
 import org.labo4j.translation.model.TranslationTransformer;
 import org.labo4j.translation.tokenize.BpeTokenizer;
 import org.labo4j.translation.tokenize.BpeTokenizerFile;
+import org.labo4j.util.AtomicFiles;
 import org.labo4j.util.PropertiesText;
 
 /**
@@ -33,12 +35,15 @@ import org.labo4j.util.PropertiesText;
  * final weights on the test set with greedy decoding and beam search.
  *
  * <p>Run directory contents: {@code config.properties}, {@code bpe.txt}, {@code metrics.csv},
- * {@code checkpoint.pt}, {@code curves.png}, and once all epochs are done {@code test-greedy.hyp},
- * {@code test-beamK.hyp} and {@code final-metrics.json}.
+ * {@code checkpoint.pt}, {@code curves.png}, {@code epoch-weights/} (the last {@code averageLast} epochs'
+ * weights), and once all epochs are done {@code test-greedy.hyp}, {@code test-beamK.hyp},
+ * {@code final-metrics.json} and, for the average of the kept epochs' weights, {@code averaged/}.
  */
 public final class TranslationTraining {
     public static final String CONFIG_FILE = RunDirectory.CONFIG_FILE;
     public static final String VOCABULARY_FILE = "bpe.txt";
+    /** Where the test of the averaged weights writes its hypotheses and scores. */
+    public static final String AVERAGED_DIRECTORY = "averaged";
     /** How long Ctrl-C waits for the current step (or evaluation group) and its checkpoint. */
     static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(120);
 
@@ -137,11 +142,36 @@ public final class TranslationTraining {
             log.println(String.format(Locale.ROOT, "test (%d sentences, %.0f s): greedy %s%s",
                     test.sentences(), (System.nanoTime() - testStart) / 1e9, test.greedy().format(),
                     test.beam() == null ? "" : "; beam " + test.beamSize() + " " + test.beam().format()));
+            testAverage(model, tokenizer, data, config, runDirectory, log);
         }
         TranslationRunResult result = new TranslationRunResult(runDirectory, outcome.completed(), outcome.position(),
                 history, test, loss.toString(), model.parameterCount());
         reportLossShare(history, outcome.position(), loss, log);
         return result;
+    }
+
+    /**
+     * Tests the average of the last {@code averageLast} epochs' weights (when at least two were kept);
+     * its hypotheses and scores go to {@code averaged/}.
+     */
+    private static void testAverage(TranslationTransformer model, BpeTokenizer tokenizer, TranslationData data,
+            TranslationTrainConfig config, Path runDirectory, PrintStream log) throws IOException {
+        List<Path> snapshots = EpochWeights.latest(runDirectory, config.averageLast);
+        if (config.averageLast < 2 || snapshots.size() < 2) {
+            return;
+        }
+        long start = System.nanoTime();
+        // Built like the trained model: its initial weights are overwritten by the average.
+        TranslationTransformer averaged = new TranslationTransformer(model.config());
+        EpochWeights.loadAverage(snapshots, averaged);
+        Path directory = Files.createDirectories(runDirectory.resolve(AVERAGED_DIRECTORY));
+        TestEvaluation test = TestEvaluation.run(averaged, tokenizer, data.test(), config, directory);
+        String line = String.format(Locale.ROOT, "test, average of the last %d epochs' weights (%d sentences, "
+                + "%.0f s): greedy %s%s", snapshots.size(), test.sentences(), (System.nanoTime() - start) / 1e9,
+                test.greedy().format(),
+                test.beam() == null ? "" : "; beam " + test.beamSize() + " " + test.beam().format());
+        AtomicFiles.writeString(directory.resolve("test-bleu.txt"), line + "\n");
+        log.println(line);
     }
 
     /** The loss's share of step time over the finished epochs, or over the steps so far when none finished. */
