@@ -11,6 +11,7 @@
 #include "cpu/cpu_rows.h"
 #include "cpu/row_scratch.h"
 #include "cpu/simd.h"
+#include "budget_step.h"
 
 namespace labo {
 namespace cpu {
@@ -73,10 +74,8 @@ TemperedMoments tempered_moments(const T *z, int64_t vocab, int64_t y, float m_n
     return {s.total(), m1.total(), m2.total(), m3.total()};
 }
 
-// The budget rule: the beta >= 0 with KL(r(beta) || u_{-y}) = epsilon. KL is increasing in beta,
-// with KL' = beta Var_r[z] and KL'' = Var_r[z] + beta E_r[(z - mu)^3]; each sweep gives all three,
-// so Halley's step (cubic convergence) costs what Newton's does. Safeguarded by a bracket [lo, hi]
-// with bisection as the fallback. KL = log(V-1) - log S + beta M1/S.
+// The budget rule: the beta >= 0 with KL(r(beta) || u_{-y}) = epsilon, KL = log(V-1) - log S + beta M1/S;
+// one sweep per step of budget_step.h (guarded Halley), none for an extrapolated last step.
 // Sums of d = z_k - m_nt and d^2 over the non-targets: the uniform distribution's moments.
 // `range`: the largest |d| (max minus min over the non-targets).
 struct PlainMoments { double sum_d, sum_d2; float range; };
@@ -115,40 +114,20 @@ RowSmoothing solve_budget(const T *z, int64_t vocab, int64_t y, float m_nt, Plai
         const double kl = log_nt - __builtin_log(mo.s) + beta * mean;
         const double f = kl - eps;
         if (__builtin_fabs(f) <= tol || it >= cap || !__builtin_isfinite(f) || beta >= beta_cap) break;
-        if (f < 0.0) lo = beta; else hi = beta;
         const double e2 = mo.m2 / mo.s, e3 = mo.m3 / mo.s;
         const double var = e2 - mean * mean;
         const double skew = e3 - 3.0 * mean * e2 + 2.0 * mean * mean * mean;  // third central moment
-        const double slope = beta * var;                                     // KL'
-        const double curvature = var + beta * skew;                          // KL''
-        // Newton's step leaving the bracket means KL is far from linear here (typically saturated
-        // by one outlying logit): bisect. Otherwise take Halley's step when it stays inside.
-        const double newton = slope > 0.0 ? beta - f / slope : __builtin_huge_val();
-        double next;
-        if (newton > lo && newton < hi) {
-            const double halley_den = 2.0 * slope * slope - f * curvature;
-            const double halley = halley_den > 0.0 ? beta - 2.0 * f * slope / halley_den : newton;
-            next = halley > lo && halley < hi ? halley : newton;
-            // Close enough that even Newton's step would land within the tolerance (its error is
-            // KL'' dn^2 / 2), and so short that exp(step d) is within 3e-7 of its cubic Taylor
-            // polynomial for every d (|step d| <= 0.05): take the step without another sweep. The
-            // moments at the new beta follow from the cumulant series of log S, with an error of
-            // the same order.
-            const double dn = newton - beta, step = next - beta;
-            if (0.5 * __builtin_fabs(curvature) * dn * dn <= tol &&
-                __builtin_fabs(step) * static_cast<double>(plain.range) <= 5e-2) {
-                const double log_s = __builtin_log(mo.s) + step * (mean + step * (0.5 * var + step * skew / 6.0));
-                const double mean_next = mean + step * (var + 0.5 * step * skew);
-                r.beta = next;
-                r.inv_sum_t = __builtin_exp(-log_s);
-                r.mean_shift = mean_next;
-                r.entropy = log_s - next * mean_next;
-                r.final_step = step;
-                return r;
-            }
-        } else {
-            next = __builtin_isinf(hi) ? 2.0 * beta : 0.5 * (lo + hi);
+        const BudgetStep step = budget_step(beta, f, {__builtin_log(mo.s), mean, var, skew}, lo, hi, tol,
+                                            static_cast<double>(plain.range));
+        if (step.extrapolated) {
+            r.beta = step.next;
+            r.inv_sum_t = __builtin_exp(-step.log_s);
+            r.mean_shift = step.mean;
+            r.entropy = step.log_s - step.next * step.mean;
+            r.final_step = step.next - beta;
+            return r;
         }
+        const double next = step.next;
         if (next == beta) break;  // the bracket cannot shrink further in double precision
         beta = __builtin_fmin(next, beta_cap);
     }

@@ -21,6 +21,7 @@
 #include <climits>
 #include <cstdint>
 
+#include "../budget_step.h"
 #include "cuda_common.cuh"
 #include "launch.cuh"
 
@@ -268,12 +269,10 @@ __device__ __forceinline__ TemperedSums tempered_sums(const Group &g, View &view
     return g.allreduce(TemperedSums{s, w1, w2, w3});
 }
 
-// Budget rule: beta = 1/T with KL(r || u_{-y}) = epsilon (METHOD.md section 3), as in the CPU
-// kernel: KL is increasing in beta with KL' = beta Var_r[z] and KL'' = Var_r[z] + beta E_r[(z-mu)^3],
-// all from one pass, so Halley's step costs what Newton's does. Safeguarded by a bracket [lo, hi]
-// (bisection when Newton's step leaves it), started at sqrt(2 eps) / sigma_u. The last step is taken
-// without a pass when it is short enough for the cumulant series of log S (see below). Every value
-// that steers the loop comes out of a group all-reduction, so the loop is group-uniform.
+// Budget rule: beta = 1/T with KL(r || u_{-y}) = epsilon (METHOD.md section 3), by the steps of
+// budget_step.h (guarded Halley, as in the CPU kernel; one pass per step, none for an extrapolated
+// last step), started at sqrt(2 eps) / sigma_u. Every value that steers the loop comes out of a
+// group all-reduction, so the loop is group-uniform.
 template <class Tr, class Group, class View>
 __device__ TemperedSolution solve_budget(const LossKernelParams &p, const Group &g, View &view, int64_t y,
                                          const RowStats &st) {
@@ -330,34 +329,10 @@ __device__ TemperedSolution solve_budget(const LossKernelParams &p, const Group 
             beta = kBetaMax;
             break;
         }
-        if (f < 0.0) {
-            lo = beta;
-        } else {
-            hi = beta;
-        }
         const double skew = t.w3 / t.s - 3.0 * m1 * e2 + 2.0 * m1 * m1 * m1;  // third central moment
-        const double slope = beta * var;                                       // KL'
-        const double curvature = var + beta * skew;                            // KL''
-        const double newton = slope > 0.0 ? beta - f / slope : d_inf();
-        double next;
-        if (newton > lo && newton < hi) {
-            const double halley_den = 2.0 * slope * slope - f * curvature;
-            const double halley = halley_den > 0.0 ? beta - 2.0 * f * slope / halley_den : newton;
-            next = halley > lo && halley < hi ? halley : newton;
-            // Close enough that even Newton's step would land within the tolerance (its error is
-            // KL'' dn^2 / 2), and so short that |step d| <= 0.05 for every d: the sums at the new
-            // beta follow from the cumulant series of log S to the same order, without a pass.
-            // The gradient pass evaluates r at the new beta exactly.
-            const double dn = newton - beta;
-            const double step = next - beta;
-            if (0.5 * fabs(curvature) * dn * dn <= tolerance && fabs(step) * range <= 5e-2) {
-                const double log_s = log(t.s) + step * (m1 + step * (0.5 * var + step * skew / 6.0));
-                const double m1_next = m1 + step * (var + 0.5 * step * skew);
-                return {next, exp(log_s), m1_next};
-            }
-        } else {
-            next = hi < d_inf() ? 0.5 * (lo + hi) : 2.0 * beta;
-        }
+        const BudgetStep step = budget_step(beta, f, {log(t.s), m1, var, skew}, lo, hi, tolerance, range);
+        if (step.extrapolated) return {step.next, exp(step.log_s), step.mean};
+        const double next = step.next;
         if (next == beta) break;  // the bracket cannot shrink further in double precision
         beta = fmin(next, kBetaMax);
     }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.IValue;
@@ -39,24 +40,14 @@ public final class CheckpointArchive {
      * Writes {@code model}, {@code optimizer}, the torch generator state and {@code textEntries} (in
      * iteration order) to {@code file}, replacing any previous one only once the new one is complete.
      */
-    @SuppressWarnings("try") // scope held for its block only
     public static void save(Path file, Module model, Optimizer optimizer, Map<String, String> textEntries)
             throws IOException {
-        AtomicFiles.write(file, temporary -> {
-            try (PointerScope scope = new PointerScope()) {
-                OutputArchive archive = new OutputArchive();
-                OutputArchive modelArchive = new OutputArchive();
-                model.save(modelArchive);
-                archive.write("model", modelArchive);
-                OutputArchive optimizerArchive = new OutputArchive();
-                optimizer.save(optimizerArchive);
-                archive.write("optimizer", optimizerArchive);
-                archive.write("torch_rng", getDefaultCPUGenerator().get_state());
-                textEntries.forEach((name, text) -> archive.write(name, new IValue(text)));
-                archive.save_to(temporary.toString());
-            } catch (RuntimeException e) {
-                throw new IOException(file + ": cannot write checkpoint: " + e.getMessage(), e);
-            }
+        write(file, "checkpoint", model, archive -> {
+            OutputArchive optimizerArchive = new OutputArchive();
+            optimizer.save(optimizerArchive);
+            archive.write("optimizer", optimizerArchive);
+            archive.write("torch_rng", getDefaultCPUGenerator().get_state());
+            textEntries.forEach((name, text) -> archive.write(name, new IValue(text)));
         });
     }
 
@@ -64,17 +55,23 @@ public final class CheckpointArchive {
      * Writes only {@code model}'s weights (parameters and buffers) to {@code file}, atomically, in the
      * layout {@link #loadWeights} reads: a snapshot to average or evaluate, not to resume from.
      */
-    @SuppressWarnings("try") // scope held for its block only
     public static void saveWeights(Path file, Module model) throws IOException {
+        write(file, "weights", model, archive -> { });
+    }
+
+    /** An archive with {@code model} under "model" and what {@code rest} adds, written atomically. */
+    @SuppressWarnings("try") // scope held for its block only
+    private static void write(Path file, String what, Module model, Consumer<OutputArchive> rest) throws IOException {
         AtomicFiles.write(file, temporary -> {
             try (PointerScope scope = new PointerScope()) {
                 OutputArchive archive = new OutputArchive();
                 OutputArchive modelArchive = new OutputArchive();
                 model.save(modelArchive);
                 archive.write("model", modelArchive);
+                rest.accept(archive);
                 archive.save_to(temporary.toString());
             } catch (RuntimeException e) {
-                throw new IOException(file + ": cannot write weights: " + e.getMessage(), e);
+                throw new IOException(file + ": cannot write " + what + ": " + e.getMessage(), e);
             }
         });
     }
