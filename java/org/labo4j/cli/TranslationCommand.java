@@ -31,6 +31,7 @@ final class TranslationCommand {
                   --limit-train N  --limit-valid N  --limit-test N  (first N pairs only, for quick runs)
                 common options: --epochs N  --vocab N  --max-tokens N  --model tiny|small|base  --seed N
                   --lr PEAK  --warmup-steps N  --clip-norm X  --dropout P  --beam K  --length-penalty A
+                  --average-last N  (keep the last N epochs' weights and test their average too; default 5)
                 all training options (--kebab-case value):
                 """ + "  " + String.join(", ", TranslationTrainConfig.optionNames()) + "\n";
     }
