@@ -1,7 +1,5 @@
 package org.labo4j.cli;
 
-import static org.bytedeco.pytorch.global.torch.set_num_threads;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.labo4j.train.CpuThreads;
 import org.labo4j.translation.decode.DecodingOptions;
 import org.labo4j.translation.decode.LengthPenalty;
 import org.labo4j.translation.train.EpochWeights;
@@ -81,7 +80,7 @@ final class TranslateCommand {
             return 2;
         }
         try {
-            set_num_threads(threads);
+            CpuThreads.BLAS.apply(threads);
             final TranslationCheckpoint.Loaded loaded = TranslationCheckpoint.load(checkpoint);
             if (averageLast > 0) {
                 Path runDirectory = checkpoint.toAbsolutePath().getParent();

@@ -1,13 +1,12 @@
 package org.labo4j.translation.train;
 
-import static org.bytedeco.pytorch.global.torch.get_num_threads;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.labo4j.train.CpuThreads;
 import org.labo4j.train.FinalMetrics;
 import org.labo4j.translation.bleu.BleuScore;
 import org.labo4j.vision.plot.LineSeries;
@@ -105,7 +104,7 @@ final class TranslationReports {
         m.put("step_ms", stepMillis / n);
         m.put("loss_ms", lossMillis / n);
         m.put("loss_share_of_step", stepMillis > 0 ? lossMillis / stepMillis : Double.NaN);
-        m.put("threads", get_num_threads());
+        m.put("threads", CpuThreads.describe());
         return m;
     }
 }

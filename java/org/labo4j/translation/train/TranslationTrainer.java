@@ -18,6 +18,7 @@ import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorArrayRefOptional;
 import org.bytedeco.pytorch.TensorVector;
+import org.labo4j.train.CutLoss;
 import org.labo4j.train.OptimizerSettings;
 import org.labo4j.train.StopSignal;
 import org.labo4j.train.Stoppable;

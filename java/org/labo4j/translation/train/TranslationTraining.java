@@ -1,7 +1,6 @@
 package org.labo4j.translation.train;
 
 import static org.bytedeco.pytorch.global.torch.manual_seed;
-import static org.bytedeco.pytorch.global.torch.set_num_threads;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -14,6 +13,8 @@ import java.util.Locale;
 import org.bytedeco.pytorch.Optimizer;
 import org.labo4j.LabelRegularizer;
 import org.labo4j.Loss;
+import org.labo4j.train.CpuThreads;
+import org.labo4j.train.CutLoss;
 import org.labo4j.train.EpochCharts;
 import org.labo4j.train.RunDirectory;
 import org.labo4j.train.StopOnShutdown;
@@ -76,7 +77,7 @@ public final class TranslationTraining {
             RunDirectory.requireFresh(runDirectory, checkpointFile, metricsCsv.file(), "directory");
         }
 
-        set_num_threads(config.threads);
+        CpuThreads.BLAS.apply(config.threads);
         manual_seed(config.seed);
         List<SentencePair> trainPairs = TranslationData.trainingPairs(config);
         BpeTokenizer tokenizer;
@@ -110,12 +111,12 @@ public final class TranslationTraining {
         TokenBudgetBatches batches = new TokenBudgetBatches(data.train(), config.maxTokens);
         log.println(String.format(Locale.ROOT,
                 "%s -> %s, model %s (%,d parameters), vocabulary %d, loss %s [%s]; %d training pairs%s in %d "
-                        + "batches of <= %d tokens, %d validation / %d test sentences, %d threads",
+                        + "batches of <= %d tokens, %d validation / %d test sentences, %d threads (%s)",
                 config.src, config.tgt, config.model, model.parameterCount(), tokenizer.vocabularySize(), loss,
                 implementation(loss), data.train().size(),
                 data.skippedTrain() > 0 ? " (" + data.skippedTrain() + " too long, left out)" : "",
                 batches.batchCount(), config.maxTokens, data.validation().size(), data.test().size(),
-                config.threads));
+                config.threads, CpuThreads.describe()));
 
         ValidationEvaluator validation = data.validation().isEmpty() ? null
                 : new ValidationEvaluator(data.validationEncoded(), data.validation(), tokenizer, config.maxTokens,

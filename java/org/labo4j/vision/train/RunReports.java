@@ -1,7 +1,5 @@
 package org.labo4j.vision.train;
 
-import static org.bytedeco.pytorch.global.torch.get_num_threads;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import org.labo4j.train.CpuThreads;
 import org.labo4j.train.FinalMetrics;
 import org.labo4j.util.AtomicFiles;
 import org.labo4j.vision.metrics.EvaluationResult;
@@ -114,7 +113,7 @@ final class RunReports {
         m.put("step_ms", stepMillis / n);
         m.put("loss_ms", lossMillis / n);
         m.put("loss_share_of_step", stepMillis > 0 ? lossMillis / stepMillis : Double.NaN);
-        m.put("threads", get_num_threads());
+        m.put("threads", CpuThreads.describe());
         return m;
     }
 }

@@ -15,6 +15,7 @@ import org.bytedeco.pytorch.Optimizer;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorArrayRefOptional;
 import org.labo4j.Loss;
+import org.labo4j.train.CutLoss;
 import org.labo4j.train.OptimizerSettings;
 import org.labo4j.train.StopSignal;
 import org.labo4j.train.Stoppable;
@@ -30,10 +31,9 @@ import org.labo4j.vision.model.ImageClassifier;
  * evaluates on the validation set after each epoch, appends the epoch to metrics.csv and writes a
  * checkpoint, and stops cleanly (with a checkpoint of the exact position) when asked to.
  *
- * <p>Each step cuts the autograd graph at the logits: the loss runs on a detached leaf copy, its
- * backward yields dL/dlogits, and that gradient is then pushed through the model. The gradients are
- * the same as with one backward call, and the loss's own forward + backward time is measured apart
- * from the model's.
+ * <p>Each step cuts the autograd graph at the logits ({@link CutLoss}): the loss yields dL/dlogits,
+ * and that gradient is then pushed through the model. The gradients are the same as with one backward
+ * call, and the loss's own forward + backward time is measured apart from the model's.
  *
  * <p>Native memory: each step runs inside a JavaCPP {@link PointerScope} that frees every tensor and
  * native object created during the step, {@code Loss.apply} included. A loss that keeps native
@@ -44,7 +44,7 @@ public final class Trainer implements Stoppable {
     private final VisionTrainConfig config;
     private final ImageClassifier model;
     private final Optimizer optimizer;
-    private final Loss loss;
+    private final CutLoss loss;
     private final ShuffledBatches trainBatches;
     private final SequentialBatches validationBatches;
     private final LearningRateSchedule schedule;
@@ -67,7 +67,7 @@ public final class Trainer implements Stoppable {
         this.config = config.copy().validate();
         this.model = model;
         this.optimizer = optimizer;
-        this.loss = loss;
+        this.loss = new CutLoss(loss);
         this.trainBatches = trainBatches;
         this.validationBatches = validationBatches;
         this.schedule = LearningRateSchedule.of(this.config, trainBatches.stepsPerEpoch());
@@ -172,17 +172,9 @@ public final class Trainer implements Stoppable {
             OptimizerSettings.setLearningRate(optimizer, schedule.at(position.globalStep()));
             optimizer.zero_grad();
             Tensor logits = model.forward(batch.images());
-            Tensor logitsLeaf = logits.detach().requires_grad_(true);
-            long lossStart = System.nanoTime();
-            Tensor lossValue = loss.apply(logitsLeaf, batch.labels());
-            lossValue.backward();
-            double value = lossValue.item_double();
-            long lossEnd = System.nanoTime();
-            Tensor logitsGradient = logitsLeaf.grad();
-            if (!logitsGradient.defined()) {
-                throw new IllegalStateException("loss " + loss + " gave no gradient for the logits: Loss.apply"
-                        + " must return a tensor connected to autograd");
-            }
+            CutLoss.Result lossResult = loss.apply(logits, batch.labels());
+            double value = lossResult.value();
+            Tensor logitsGradient = lossResult.logitsGradient();
             logits.backward(logitsGradient, new BoolOptional(), false, new TensorArrayRefOptional());
             optimizer.step();
             long stepEnd = System.nanoTime();
@@ -192,7 +184,7 @@ public final class Trainer implements Stoppable {
                         + "; the last checkpoint holds the previous epoch");
             }
             long correct = logits.argmax(new LongOptional(1), false).eq(batch.labels()).sum().item_long();
-            return position.afterStep(value, correct, batch.size(), stepEnd - stepStart, lossEnd - lossStart,
+            return position.afterStep(value, correct, batch.size(), stepEnd - stepStart, lossResult.nanos(),
                     stepStart - dataStart);
         }
     }

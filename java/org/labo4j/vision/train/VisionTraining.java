@@ -1,7 +1,6 @@
 package org.labo4j.vision.train;
 
 import static org.bytedeco.pytorch.global.torch.manual_seed;
-import static org.bytedeco.pytorch.global.torch.set_num_threads;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -11,6 +10,7 @@ import java.util.List;
 
 import org.bytedeco.pytorch.Optimizer;
 import org.labo4j.Loss;
+import org.labo4j.train.CpuThreads;
 import org.labo4j.train.EpochCharts;
 import org.labo4j.train.FinalMetrics;
 import org.labo4j.train.RunDirectory;
@@ -74,7 +74,7 @@ public final class VisionTraining {
             RunDirectory.requireFresh(runDirectory, checkpointFile, metricsCsv.file(), "runDir");
         }
 
-        set_num_threads(config.threads);
+        CpuThreads.OPENMP.apply(config.threads);
         manual_seed(config.seed);
 
         ImageDataset full = IdxDatasetLoader.loadTrain(config.dataDir, NUM_CLASSES);
@@ -106,9 +106,9 @@ public final class VisionTraining {
             RunDirectory.writeConfig(runDirectory,
                     PropertiesText.of(config.toProperties(), "labo4j vision training options"));
         }
-        log.println(String.format("%s (%,d parameters), loss %s, %d training / %d validation images, %d threads",
+        log.println(String.format("%s (%,d parameters), loss %s, %d training / %d validation images, %d threads (%s)",
                 model.architecture(), model.parameterCount(), loss, train.size(),
-                validation == null ? 0 : validation.size(), config.threads));
+                validation == null ? 0 : validation.size(), config.threads, CpuThreads.describe()));
 
         BatchAssembler assembler = new BatchAssembler(normalization,
                 config.augment ? new RandomCropFlip(config.augmentPadding, true) : null);

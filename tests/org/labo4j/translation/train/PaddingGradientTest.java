@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.labo4j.LabelRegularizer;
 import org.labo4j.Loss;
 import org.labo4j.Temperature;
+import org.labo4j.train.CutLoss;
 import org.labo4j.train.TorchCrossEntropyLoss;
 import org.labo4j.translation.batch.EncodedPair;
 import org.labo4j.translation.batch.TranslationBatch;

@@ -1,4 +1,4 @@
-package org.labo4j.translation.train;
+package org.labo4j.train;
 
 import static org.bytedeco.pytorch.global.torch.randint;
 import static org.bytedeco.pytorch.global.torch.randn;
@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.labo4j.LabelRegularizer;
 import org.labo4j.LossOutput;
 import org.labo4j.Temperature;
-import org.labo4j.translation.tokenize.SpecialTokens;
 
 /**
  * One {@link CutLoss} serves every step of a run and writes the fused loss's gradient into a buffer
@@ -22,11 +21,12 @@ import org.labo4j.translation.tokenize.SpecialTokens;
  */
 class CutLossTest {
     private static final int VOCABULARY = 37;
+    private static final long PAD = 0;
 
     @Test
     void reusedGradientBufferGivesEachBatchItsOwnGradient() {
         final LabelRegularizer loss = LabelRegularizer.labo().alpha(0.1).temperature(Temperature.budget(0.5))
-                .ignoreIndex(SpecialTokens.PAD).build();
+                .ignoreIndex(PAD).build();
         final CutLoss cut = new CutLoss(loss);
         final long[][] shapes = {{3, 7}, {1, 4}, {2, 9}, {4, 8}};
         final ScalarType[] dtypes = {ScalarType.Float, ScalarType.Float, ScalarType.BFloat16, ScalarType.Float};
@@ -34,7 +34,7 @@ class CutLossTest {
             final long b = shapes[i][0], t = shapes[i][1];
             final Tensor logits = randn(b, t, VOCABULARY).mul_(new Scalar(3.0)).to(dtypes[i]);
             final Tensor targets = randint(VOCABULARY, new long[] {b, t}, new TensorOptions(ScalarType.Long));
-            targets.select(1, t - 1).fill_(new Scalar(SpecialTokens.PAD));  // padded last column
+            targets.select(1, t - 1).fill_(new Scalar(PAD));  // padded last column
             final LossOutput fresh = loss.forwardBackward(logits, targets);
             final CutLoss.Result reused = cut.apply(logits, targets);
             assertEquals(fresh.lossValue(), reused.value(), 0.0, "loss of batch " + i);

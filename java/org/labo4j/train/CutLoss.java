@@ -1,4 +1,4 @@
-package org.labo4j.translation.train;
+package org.labo4j.train;
 
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptions;
@@ -6,15 +6,16 @@ import org.labo4j.LabelRegularizer;
 import org.labo4j.Loss;
 
 /**
- * The trainer's loss path, with the autograd graph cut at the logits: the loss runs on a detached leaf
- * copy of the logits, and its backward gives {@code dL/dlogits}, which the trainer then pushes through
- * the model. The gradients are those of one backward call, and the loss's own forward and backward
- * time is measured apart from the model's. Padding is masked by the loss itself, through its
- * {@code ignore_index}: padded rows get a zero gradient and do not count in the mean.
+ * Both trainers' loss path, with the autograd graph cut at the logits: the loss gives
+ * {@code dL/dlogits}, which the trainer then pushes through the model. The gradients are those of one
+ * backward call, and the loss's own forward and backward time is measured apart from the model's.
+ * Rows whose target is the loss's {@code ignore_index} (padding in translation) get a zero gradient
+ * and do not count in the mean.
  *
- * <p>labo4j's fused loss writes its gradient into one buffer reused from step to step (sized for
- * the largest batch so far), because allocating and first touching a fresh {@code N x V} tensor
- * costs more than the kernel itself. Reuse is safe: the trainer's backward through the model
+ * <p>labo4j's fused loss is called directly ({@link LabelRegularizer#forwardBackward}), without the
+ * autograd hooks of {@link Loss#apply}, and writes its gradient into one buffer reused from step to
+ * step (sized for the largest batch so far), because allocating and first touching a fresh
+ * {@code N x V} tensor costs more than the kernel itself. Reuse is safe: the trainer's backward through the model
  * consumes the gradient before the next step, and autograd keeps no reference to it.
  */
 public final class CutLoss {
@@ -23,7 +24,7 @@ public final class CutLoss {
     private Tensor gradientBuffer;
 
     /**
-     * @param value the loss, a mean over the target tokens that are not padding
+     * @param value the loss, a mean over the rows whose target is not ignored
      * @param logitsGradient {@code dL/dlogits}, shaped like the logits
      * @param nanos wall time of the loss's forward and backward
      */
@@ -38,7 +39,7 @@ public final class CutLoss {
         return loss;
     }
 
-    /** The loss of {@code logits [B, T, V]} against {@code targets [B, T]}, and its gradient for the logits. */
+    /** The loss of {@code logits [..., V]} against {@code targets [...]}, and its gradient for the logits. */
     public Result apply(Tensor logits, Tensor targets) {
         if (loss instanceof LabelRegularizer fused) {
             return applyFused(fused, logits.detach(), targets);
