@@ -2,7 +2,9 @@
  * What the vision and the translation training jobs share: where a run stands
  * ({@link org.labo4j.train.TrainingPosition}), the checkpoint archive, options as public fields, the
  * run directory rules, metrics.csv and final-metrics.json, stop handling with the Ctrl-C hook,
- * progress timing, optimizer settings and the libtorch reference loss. Each task keeps its model,
+ * progress timing, optimizer settings, the loss step with the graph cut at the logits
+ * ({@link org.labo4j.train.CutLoss}), the CPU thread layout ({@link org.labo4j.train.CpuThreads}) and
+ * the libtorch reference loss. Each task keeps its model,
  * data, loop, metrics columns and reports in its own package.
  */
 package org.labo4j.train;
