@@ -74,6 +74,9 @@ class TranslationCommandTest {
         String summary = Files.readString(run.resolve("final-metrics.json"));
         assertTrue(summary.contains("\"signature\": \"nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:"),
                 summary);
+        assertTrue(summary.contains("\"test_averaged\": {"), summary);
+        assertTrue(summary.contains("\"hypotheses\": \"averaged/test-greedy.hyp\""), summary);
+        assertTrue(summary.contains("\"epochs_averaged\": 2"), summary);
 
         String input = "Ein Mann fährt Fahrrad.\nZwei Hunde spielen im Schnee.\nEine Frau liest ein Buch.\n";
         Path checkpoint = run.resolve("checkpoint.pt");

@@ -40,10 +40,16 @@ final class TranslationReports {
                 "BLEU", List.of(new LineSeries("validation BLEU (greedy)", epochs, validationBleu)));
     }
 
-    /** final-metrics.json: test BLEU, last validation metrics, cost of training and the configuration. */
+    /**
+     * final-metrics.json: test BLEU (of the final weights and, when tested, of the average of the last
+     * epochs' weights), last validation metrics, cost of training and the configuration.
+     *
+     * @param averaged the test of the averaged weights, or {@code null} when none was run
+     * @param averagedEpochs how many epochs' weights {@code averaged} averages
+     */
     static void writeSummary(Path runDirectory, TranslationTrainConfig config, String lossDescription,
             String lossImplementation, long parameters, int vocabulary, List<TranslationEpochMetrics> history,
-            TestEvaluation test)
+            TestEvaluation test, TestEvaluation averaged, int averagedEpochs)
             throws IOException {
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("pair", config.src + "-" + config.tgt);
@@ -53,16 +59,12 @@ final class TranslationReports {
         summary.put("loss", lossDescription);
         summary.put("loss_implementation", lossImplementation);
         summary.put("epochs", history.size());
-        Map<String, Object> testMap = new LinkedHashMap<>();
-        testMap.put("sentences", test.sentences());
-        testMap.put("greedy", bleu(test.greedy(), TestEvaluation.GREEDY_FILE));
-        if (test.beam() != null) {
-            Map<String, Object> beam = bleu(test.beam(), TestEvaluation.beamFile(test.beamSize()));
-            beam.put("beam_size", test.beamSize());
-            beam.put("length_penalty", config.lengthPenalty);
-            testMap.put("beam", beam);
+        summary.put("test", testScores(test, config, ""));
+        if (averaged != null) {
+            Map<String, Object> averagedMap = testScores(averaged, config, AVERAGED_PREFIX);
+            averagedMap.put("epochs_averaged", averagedEpochs);
+            summary.put("test_averaged", averagedMap);
         }
-        summary.put("test", testMap);
         if (!history.isEmpty()) {
             TranslationEpochMetrics last = history.get(history.size() - 1);
             Map<String, Object> validation = new LinkedHashMap<>();
@@ -73,6 +75,23 @@ final class TranslationReports {
         }
         summary.put("training", cost(history));
         FinalMetrics.write(runDirectory, summary, config.asMap());
+    }
+
+    /** Where the averaged weights' hypotheses are, relative to the run directory. */
+    private static final String AVERAGED_PREFIX = TranslationTraining.AVERAGED_DIRECTORY + "/";
+
+    private static Map<String, Object> testScores(TestEvaluation test, TranslationTrainConfig config,
+            String hypothesesPrefix) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("sentences", test.sentences());
+        m.put("greedy", bleu(test.greedy(), hypothesesPrefix + TestEvaluation.GREEDY_FILE));
+        if (test.beam() != null) {
+            Map<String, Object> beam = bleu(test.beam(), hypothesesPrefix + TestEvaluation.beamFile(test.beamSize()));
+            beam.put("beam_size", test.beamSize());
+            beam.put("length_penalty", config.lengthPenalty);
+            m.put("beam", beam);
+        }
+        return m;
     }
 
     private static Map<String, Object> bleu(BleuScore score, String hypothesesFile) {

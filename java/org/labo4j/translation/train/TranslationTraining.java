@@ -138,12 +138,14 @@ public final class TranslationTraining {
         if (outcome.completed()) {
             long testStart = System.nanoTime();
             test = TestEvaluation.run(model, tokenizer, data.test(), config, runDirectory);
-            TranslationReports.writeSummary(runDirectory, config, loss.toString(), implementation(loss),
-                    model.parameterCount(), tokenizer.vocabularySize(), history, test);
             log.println(String.format(Locale.ROOT, "test (%d sentences, %.0f s): greedy %s%s",
                     test.sentences(), (System.nanoTime() - testStart) / 1e9, test.greedy().format(),
                     test.beam() == null ? "" : "; beam " + test.beamSize() + " " + test.beam().format()));
-            testAverage(model, tokenizer, data, config, runDirectory, log);
+            List<Path> snapshots = EpochWeights.latest(runDirectory, config.averageLast);
+            TestEvaluation averaged = config.averageLast >= 2 && snapshots.size() >= 2
+                    ? testAverage(model, tokenizer, data, config, snapshots, runDirectory, log) : null;
+            TranslationReports.writeSummary(runDirectory, config, loss.toString(), implementation(loss),
+                    model.parameterCount(), tokenizer.vocabularySize(), history, test, averaged, snapshots.size());
         }
         TranslationRunResult result = new TranslationRunResult(runDirectory, outcome.completed(), outcome.position(),
                 history, test, loss.toString(), model.parameterCount());
@@ -151,16 +153,10 @@ public final class TranslationTraining {
         return result;
     }
 
-    /**
-     * Tests the average of the last {@code averageLast} epochs' weights (when at least two were kept);
-     * its hypotheses and scores go to {@code averaged/}.
-     */
-    private static void testAverage(TranslationTransformer model, BpeTokenizer tokenizer, TranslationData data,
-            TranslationTrainConfig config, Path runDirectory, PrintStream log) throws IOException {
-        List<Path> snapshots = EpochWeights.latest(runDirectory, config.averageLast);
-        if (config.averageLast < 2 || snapshots.size() < 2) {
-            return;
-        }
+    /** Tests the average of the kept epochs' weights; its hypotheses and scores go to {@code averaged/}. */
+    private static TestEvaluation testAverage(TranslationTransformer model, BpeTokenizer tokenizer,
+            TranslationData data, TranslationTrainConfig config, List<Path> snapshots, Path runDirectory,
+            PrintStream log) throws IOException {
         long start = System.nanoTime();
         // Built like the trained model: its initial weights are overwritten by the average.
         TranslationTransformer averaged = new TranslationTransformer(model.config());
@@ -173,6 +169,7 @@ public final class TranslationTraining {
                 test.beam() == null ? "" : "; beam " + test.beamSize() + " " + test.beam().format());
         AtomicFiles.writeString(directory.resolve("test-bleu.txt"), line + "\n");
         log.println(line);
+        return test;
     }
 
     /** The loss's share of step time over the finished epochs, or over the steps so far when none finished. */
