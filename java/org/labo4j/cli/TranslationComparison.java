@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import org.labo4j.Loss;
+import org.labo4j.translation.train.TestEvaluation;
 import org.labo4j.translation.train.TranslationCheckpoint;
 import org.labo4j.translation.train.TranslationRunResult;
 import org.labo4j.translation.train.TranslationTrainConfig;
@@ -104,22 +105,39 @@ final class TranslationComparison {
         sb.append(String.format(Locale.ROOT, "Multi30k %s\u2192%s test set (%d sentences), model %s, vocabulary %d, "
                 + "%d epochs, %d seed%s (mean ± std)%n%n", config.src, config.tgt, any.test().sentences(), config.model,
                 config.vocab, config.epochs, seeds, seeds == 1 ? "" : "s"));
-        sb.append("| loss | BLEU greedy |").append(config.beam > 1 ? " BLEU beam " + config.beam + " |" : "")
-                .append(" val NLL | s/epoch | loss share of step |\n");
-        sb.append("| --- | ---: |").append(config.beam > 1 ? " ---: |" : "").append(" ---: | ---: | ---: |\n");
+        final boolean averaged = results.values().stream().flatMap(List::stream).allMatch(x -> x.averagedTest() != null);
+        final String beamName = " BLEU beam " + config.beam + " |";
+        sb.append("| loss | BLEU greedy |").append(config.beam > 1 ? beamName : "");
+        if (averaged) {
+            sb.append(" averaged: BLEU greedy |").append(config.beam > 1 ? " averaged:" + beamName : "");
+        }
+        sb.append(" val NLL | s/epoch | loss share of step |\n| --- |");
+        sb.append(" ---: |".repeat((config.beam > 1 ? 2 : 1) * (averaged ? 2 : 1) + 3)).append('\n');
         for (Map.Entry<String, List<TranslationRunResult>> e : results.entrySet()) {
             final List<TranslationRunResult> r = e.getValue();
             final List<Double> nll = r.stream().map(x -> x.lastEpoch().validationNll()).toList();
-            sb.append(String.format(Locale.ROOT, "| %s | %.2f ± %.2f |", descriptions.get(e.getKey()),
-                    mean(greedy(r)), std(greedy(r))));
-            if (config.beam > 1) {
-                sb.append(String.format(Locale.ROOT, " %.2f ± %.2f |", mean(beam(r)), std(beam(r))));
+            sb.append("| ").append(descriptions.get(e.getKey())).append(" |");
+            appendScores(sb, config, r.stream().map(TranslationRunResult::test).toList());
+            if (averaged) {
+                appendScores(sb, config, r.stream().map(TranslationRunResult::averagedTest).toList());
             }
             sb.append(String.format(Locale.ROOT, " %.4f ± %.4f | %.1f | %.2f%% |%n", mean(nll), std(nll),
                     mean(r.stream().map(TranslationRunResult::secondsPerEpoch).toList()),
                     100 * mean(r.stream().map(TranslationRunResult::lossShare).toList())));
         }
         return sb.toString();
+    }
+
+    /** Greedy and (when searched) beam BLEU of one set of weights per seed: mean ± std cells. */
+    private static void appendScores(StringBuilder sb, TranslationTrainConfig config, List<TestEvaluation> tests) {
+        sb.append(meanStd(tests.stream().map(t -> t.greedy().score()).toList()));
+        if (config.beam > 1) {
+            sb.append(meanStd(tests.stream().map(t -> t.beam() == null ? Double.NaN : t.beam().score()).toList()));
+        }
+    }
+
+    private static String meanStd(List<Double> values) {
+        return String.format(Locale.ROOT, " %.2f ± %.2f |", mean(values), std(values));
     }
 
     private static List<Double> greedy(List<TranslationRunResult> r) {

@@ -107,7 +107,8 @@ class TranslationCommandTest {
         assumeTrue(Files.isDirectory(corpus.directory()), "Multi30k not found at " + corpus.directory());
         Path root = dir.resolve("compare");
         Outcome compared = run("", "compare", "translation", "--src", "en", "--tgt", "de", "--seeds", "1",
-                "--epochs", "1", "--limit-train", "60", "--limit-valid", "4", "--limit-test", "2", "--vocab", "400",
+                "--epochs", "2", "--average-last", "2", "--limit-train", "60", "--limit-valid", "4",
+                "--limit-test", "2", "--vocab", "400",
                 "--model", "tiny", "--max-tokens", "400", "--beam", "1", "--valid-bleu", "false", "--plots", "false",
                 "--threads", "1", "--progress-seconds", "0", "--data", corpus.directory().toString(),
                 "--out", root.toString());
@@ -119,6 +120,10 @@ class TranslationCommandTest {
         assertEquals(3, rows.size(), table);
         assertTrue(rows.get(0).startsWith("| cross-entropy") && rows.get(1).startsWith("| label-smoothing")
                 && rows.get(2).startsWith("| labo"), table);
+        assertTrue(table.contains("| loss | BLEU greedy | averaged: BLEU greedy | val NLL |"), table);
+        for (String row : rows) {
+            assertEquals(6, row.split("\\|", -1).length - 2, row);  // loss, 2 BLEU, NLL, s/epoch, share
+        }
         assertTrue(Files.isRegularFile(root.resolve("compare-bleu.png")));
         for (String run : List.of("ce-seed1", "ls-seed1", "labo-seed1")) {
             assertTrue(Files.isRegularFile(root.resolve(run).resolve("final-metrics.json")), run);

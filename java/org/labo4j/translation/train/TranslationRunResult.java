@@ -13,11 +13,14 @@ import org.labo4j.train.TrainingPosition;
  * @param position where the run stands; resume from here with {@code resume = true}
  * @param history every finished epoch of the run, including those of earlier invocations
  * @param test the test-set evaluation of the final weights, or {@code null} when not {@code completed}
+ * @param averagedTest the test-set evaluation of the average of the last epochs' weights, or {@code null}
+ *     when none was run (the run is not completed, or it kept fewer than two epochs' weights)
  * @param lossDescription the loss's {@code toString()}
  * @param parameterCount trainable scalars of the model
  */
 public record TranslationRunResult(Path runDirectory, boolean completed, TrainingPosition position,
-        List<TranslationEpochMetrics> history, TestEvaluation test, String lossDescription, long parameterCount) {
+        List<TranslationEpochMetrics> history, TestEvaluation test, TestEvaluation averagedTest,
+        String lossDescription, long parameterCount) {
 
     /** The last finished epoch, or {@code null} if none finished. */
     public TranslationEpochMetrics lastEpoch() {

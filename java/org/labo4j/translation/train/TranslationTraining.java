@@ -135,6 +135,7 @@ public final class TranslationTraining {
         }
         List<TranslationEpochMetrics> history = metricsCsv.readAll();
         TestEvaluation test = null;
+        TestEvaluation averaged = null;
         if (outcome.completed()) {
             long testStart = System.nanoTime();
             test = TestEvaluation.run(model, tokenizer, data.test(), config, runDirectory);
@@ -142,13 +143,13 @@ public final class TranslationTraining {
                     test.sentences(), (System.nanoTime() - testStart) / 1e9, test.greedy().format(),
                     test.beam() == null ? "" : "; beam " + test.beamSize() + " " + test.beam().format()));
             List<Path> snapshots = EpochWeights.latest(runDirectory, config.averageLast);
-            TestEvaluation averaged = config.averageLast >= 2 && snapshots.size() >= 2
+            averaged = config.averageLast >= 2 && snapshots.size() >= 2
                     ? testAverage(model, tokenizer, data, config, snapshots, runDirectory, log) : null;
             TranslationReports.writeSummary(runDirectory, config, loss.toString(), implementation(loss),
                     model.parameterCount(), tokenizer.vocabularySize(), history, test, averaged, snapshots.size());
         }
         TranslationRunResult result = new TranslationRunResult(runDirectory, outcome.completed(), outcome.position(),
-                history, test, loss.toString(), model.parameterCount());
+                history, test, averaged, loss.toString(), model.parameterCount());
         reportLossShare(history, outcome.position(), loss, log);
         return result;
     }
