@@ -13,12 +13,12 @@ public final class StopOnShutdown implements AutoCloseable {
     private final Thread hook;
 
     /** {@code name} names the hook's thread. */
-    public StopOnShutdown(Stoppable trainer, Duration grace, PrintStream log, String name) {
+    public StopOnShutdown(StopSignal signal, Duration grace, PrintStream log, String name) {
         hook = new Thread(() -> {
             log.println("shutdown requested: finishing the current step and writing a checkpoint");
-            trainer.requestStop();
+            signal.requestStop();
             try {
-                if (!trainer.awaitFinished(grace)) {
+                if (!signal.awaitFinished(grace)) {
                     log.println("no checkpoint within " + grace.toSeconds() + " s; the previous one is kept");
                 }
             } catch (InterruptedException e) {

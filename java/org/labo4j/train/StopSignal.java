@@ -10,12 +10,11 @@ import java.util.concurrent.TimeUnit;
  * each step boundary, the optional step limit of a run, and a latch the loop releases when it returns,
  * which {@link StopOnShutdown} waits on before the JVM exits.
  */
-public final class StopSignal implements Stoppable {
+public final class StopSignal {
     private volatile boolean requested;
     private final CountDownLatch finished = new CountDownLatch(1);
 
     /** Asks the loop to stop at its next check. Thread-safe. */
-    @Override
     public void requestStop() {
         requested = true;
     }
@@ -36,7 +35,6 @@ public final class StopSignal implements Stoppable {
     }
 
     /** Waits until the loop has returned (or thrown); true if it did within {@code timeout}. */
-    @Override
     public boolean awaitFinished(Duration timeout) throws InterruptedException {
         return finished.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }

@@ -5,7 +5,6 @@ import static org.bytedeco.pytorch.global.torch.clip_grad_norm_;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -21,7 +20,6 @@ import org.bytedeco.pytorch.TensorVector;
 import org.labo4j.train.CutLoss;
 import org.labo4j.train.OptimizerSettings;
 import org.labo4j.train.StopSignal;
-import org.labo4j.train.Stoppable;
 import org.labo4j.train.TrainingPosition;
 import org.labo4j.translation.batch.TokenBudgetBatches;
 import org.labo4j.translation.batch.TranslationBatch;
@@ -39,7 +37,7 @@ import org.labo4j.translation.tokenize.SpecialTokens;
  * step time is measured apart from the model's. Each step runs inside a JavaCPP {@link PointerScope}
  * that frees every native object created during it, the loss's included.
  */
-public final class TranslationTrainer implements Stoppable {
+public final class TranslationTrainer {
     private final TranslationTrainConfig config;
     private final TranslationTransformer model;
     private final TensorVector parameters;
@@ -87,16 +85,12 @@ public final class TranslationTrainer implements Stoppable {
         return this;
     }
 
-    /** Asks the loop to stop after the current step (or evaluation group), leaving a checkpoint. Thread-safe. */
-    @Override
-    public void requestStop() {
-        stop.requestStop();
-    }
-
-    /** Waits until {@link #run} has returned (or thrown); true if it did within {@code timeout}. */
-    @Override
-    public boolean awaitFinished(Duration timeout) throws InterruptedException {
-        return stop.awaitFinished(timeout);
+    /**
+     * The loop's stop signal: {@code requestStop()} from any thread makes it stop after the current step
+     * (or evaluation group), leaving a checkpoint; {@code awaitFinished} waits until {@link #run} has returned.
+     */
+    public StopSignal stopSignal() {
+        return stop;
     }
 
     /** Trains from {@code start} until the configured epochs are done or a stop condition is met. */

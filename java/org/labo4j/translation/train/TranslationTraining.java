@@ -130,7 +130,7 @@ public final class TranslationTraining {
         }
 
         TranslationTrainer.Outcome outcome;
-        try (StopOnShutdown hook = new StopOnShutdown(trainer, SHUTDOWN_GRACE, log, "labo4j-translation-checkpoint-on-shutdown")) {
+        try (StopOnShutdown hook = new StopOnShutdown(trainer.stopSignal(), SHUTDOWN_GRACE, log, "labo4j-translation-checkpoint-on-shutdown")) {
             outcome = trainer.run(start);
         }
         List<TranslationEpochMetrics> history = metricsCsv.readAll();

@@ -3,7 +3,6 @@ package org.labo4j.vision.train;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -18,7 +17,6 @@ import org.labo4j.Loss;
 import org.labo4j.train.CutLoss;
 import org.labo4j.train.OptimizerSettings;
 import org.labo4j.train.StopSignal;
-import org.labo4j.train.Stoppable;
 import org.labo4j.train.TrainingPosition;
 import org.labo4j.vision.data.Batch;
 import org.labo4j.vision.data.SequentialBatches;
@@ -40,7 +38,7 @@ import org.labo4j.vision.model.ImageClassifier;
  * objects from one call to the next must create them outside {@code apply} (e.g. in its
  * constructor) or detach them from the scope.
  */
-public final class Trainer implements Stoppable {
+public final class Trainer {
     private final VisionTrainConfig config;
     private final ImageClassifier model;
     private final Optimizer optimizer;
@@ -81,16 +79,12 @@ public final class Trainer implements Stoppable {
         return this;
     }
 
-    /** Asks the loop to stop after the current step (or evaluation batch), leaving a checkpoint. Thread-safe. */
-    @Override
-    public void requestStop() {
-        stop.requestStop();
-    }
-
-    /** Waits until {@link #run} has returned (or thrown); true if it did within {@code timeout}. */
-    @Override
-    public boolean awaitFinished(Duration timeout) throws InterruptedException {
-        return stop.awaitFinished(timeout);
+    /**
+     * The loop's stop signal: {@code requestStop()} from any thread makes it stop after the current step
+     * (or evaluation batch), leaving a checkpoint; {@code awaitFinished} waits until {@link #run} has returned.
+     */
+    public StopSignal stopSignal() {
+        return stop;
     }
 
     public LearningRateSchedule schedule() {

@@ -124,7 +124,7 @@ public final class VisionTraining {
         }
 
         Trainer.Outcome outcome;
-        try (StopOnShutdown hook = new StopOnShutdown(trainer, SHUTDOWN_GRACE, log, "labo4j-vision-checkpoint-on-shutdown")) {
+        try (StopOnShutdown hook = new StopOnShutdown(trainer.stopSignal(), SHUTDOWN_GRACE, log, "labo4j-vision-checkpoint-on-shutdown")) {
             outcome = trainer.run(start);
         }
         List<EpochMetrics> history = metricsCsv.readAll();
