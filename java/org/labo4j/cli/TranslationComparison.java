@@ -87,9 +87,10 @@ final class TranslationComparison {
         Files.writeString(root.resolve(TABLE_FILE), table, StandardCharsets.UTF_8);
         final List<String> names = new ArrayList<>(results.keySet());
         final Map<String, double[]> series = new LinkedHashMap<>();
-        series.put("greedy", names.stream().mapToDouble(n -> mean(greedy(results.get(n)))).toArray());
+        series.put("greedy", names.stream().mapToDouble(n -> mean(greedy(finalTests(results.get(n))))).toArray());
         if (p.config.beam > 1) {
-            series.put("beam " + p.config.beam, names.stream().mapToDouble(n -> mean(beam(results.get(n)))).toArray());
+            series.put("beam " + p.config.beam,
+                    names.stream().mapToDouble(n -> mean(beam(finalTests(results.get(n))))).toArray());
         }
         BarChart.write(root.resolve(CHART_FILE), String.format(Locale.ROOT,
                 "Multi30k %s\u2192%s test BLEU, mean of %d seed%s", p.config.src, p.config.tgt, p.args.seeds,
@@ -117,7 +118,7 @@ final class TranslationComparison {
             final List<TranslationRunResult> r = e.getValue();
             final List<Double> nll = r.stream().map(x -> x.lastEpoch().validationNll()).toList();
             sb.append("| ").append(descriptions.get(e.getKey())).append(" |");
-            appendScores(sb, config, r.stream().map(TranslationRunResult::test).toList());
+            appendScores(sb, config, finalTests(r));
             if (averaged) {
                 appendScores(sb, config, r.stream().map(TranslationRunResult::averagedTest).toList());
             }
@@ -130,9 +131,9 @@ final class TranslationComparison {
 
     /** Greedy and (when searched) beam BLEU of one set of weights per seed: mean ± std cells. */
     private static void appendScores(StringBuilder sb, TranslationTrainConfig config, List<TestEvaluation> tests) {
-        sb.append(meanStd(tests.stream().map(t -> t.greedy().score()).toList()));
+        sb.append(meanStd(greedy(tests)));
         if (config.beam > 1) {
-            sb.append(meanStd(tests.stream().map(t -> t.beam() == null ? Double.NaN : t.beam().score()).toList()));
+            sb.append(meanStd(beam(tests)));
         }
     }
 
@@ -140,12 +141,16 @@ final class TranslationComparison {
         return String.format(Locale.ROOT, " %.2f ± %.2f |", mean(values), std(values));
     }
 
-    private static List<Double> greedy(List<TranslationRunResult> r) {
-        return r.stream().map(x -> x.test().greedy().score()).toList();
+    private static List<Double> greedy(List<TestEvaluation> tests) {
+        return tests.stream().map(t -> t.greedy().score()).toList();
     }
 
-    private static List<Double> beam(List<TranslationRunResult> r) {
-        return r.stream().map(x -> x.test().beam() == null ? Double.NaN : x.test().beam().score()).toList();
+    private static List<Double> beam(List<TestEvaluation> tests) {
+        return tests.stream().map(t -> t.beam() == null ? Double.NaN : t.beam().score()).toList();
+    }
+
+    private static List<TestEvaluation> finalTests(List<TranslationRunResult> r) {
+        return r.stream().map(TranslationRunResult::test).toList();
     }
 
     static double mean(List<Double> values) {

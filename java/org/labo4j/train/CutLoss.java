@@ -15,8 +15,8 @@ import org.labo4j.Loss;
  * <p>labo4j's fused loss is called directly ({@link LabelRegularizer#forwardBackward}), without the
  * autograd hooks of {@link Loss#apply}, and writes its gradient into one buffer reused from step to
  * step (sized for the largest batch so far), because allocating and first touching a fresh
- * {@code N x V} tensor costs more than the kernel itself. Reuse is safe: the trainer's backward through the model
- * consumes the gradient before the next step, and autograd keeps no reference to it.
+ * {@code N x V} tensor costs more than the kernel itself. Reuse is safe: the trainer's backward
+ * through the model consumes the gradient before the next step, and autograd keeps no reference to it.
  */
 public final class CutLoss {
     private final Loss loss;
