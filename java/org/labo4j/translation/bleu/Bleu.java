@@ -54,6 +54,12 @@ public final class Bleu {
      *                                  length differs from the hypotheses', or a segment has no reference
      */
     public BleuScore corpusScore(List<String> hypotheses, List<? extends List<String>> references) {
+        SegmentStatistics stats = segmentStatistics(hypotheses, references);
+        return score(stats.sums(), stats.nrefs());
+    }
+
+    /** Per-segment statistics of a corpus, checked as {@link #corpusScore} documents. */
+    SegmentStatistics segmentStatistics(List<String> hypotheses, List<? extends List<String>> references) {
         Objects.requireNonNull(hypotheses, "hypotheses");
         Objects.requireNonNull(references, "references");
         if (hypotheses.isEmpty()) {
@@ -70,7 +76,7 @@ public final class Bleu {
             }
         }
 
-        BleuStatistics stats = new BleuStatistics(MAX_NGRAM_ORDER);
+        long[][] rows = new long[hypotheses.size()][];
         TreeSet<Integer> referencesPerSegment = new TreeSet<>();
         for (int i = 0; i < hypotheses.size(); i++) {
             String hypothesis = hypotheses.get(i);
@@ -88,12 +94,18 @@ public final class Bleu {
                 throw new IllegalArgumentException("segment " + (i + 1) + " has no reference (all are null)");
             }
             referencesPerSegment.add(refTokens.size());
-            stats.addSegment(tokens(hypothesis), References.of(refTokens, MAX_NGRAM_ORDER));
+            rows[i] = SegmentStatistics.row(tokens(hypothesis), References.of(refTokens, MAX_NGRAM_ORDER),
+                    MAX_NGRAM_ORDER);
         }
-
         String nrefs = referencesPerSegment.size() == 1 ? referencesPerSegment.first().toString() : "var";
-        return BleuFormula.compute(stats.correct(), stats.total(), stats.sysLen(), stats.refLen(),
-                smoothing, smoothValue, effectiveOrder, signature(nrefs));
+        return new SegmentStatistics(MAX_NGRAM_ORDER, rows, nrefs);
+    }
+
+    /** The score of summed segment statistics. */
+    BleuScore score(long[] sums, String nrefs) {
+        return BleuFormula.compute(SegmentStatistics.correct(sums, MAX_NGRAM_ORDER),
+                SegmentStatistics.total(sums, MAX_NGRAM_ORDER), sums[SegmentStatistics.SYS_LEN],
+                sums[SegmentStatistics.REF_LEN], smoothing, smoothValue, effectiveOrder, signature(nrefs));
     }
 
     /**

@@ -137,6 +137,53 @@ class BleuCommandTest {
     }
 
     @Test
+    void pairedTestsPrintATableWithTheBaselineFirst() throws IOException {
+        String ref = file("ref.txt", "the cat sat on the mat\na dog runs in the park\ntwo men play chess\n"
+                + "a woman reads a book\nchildren swim in a lake\n");
+        String good = file("good.txt", "the cat sat on the mat\na dog runs in a park\ntwo men play chess\n"
+                + "a woman reads the book\nchildren swim in the lake\n");
+        String poor = file("poor.txt", "a cat on mat\ndog park\nmen chess\nwoman book\nswim lake\n");
+        assertEquals(0, run("--hyp", poor, "--hyp", good, "--hyp", poor, "--ref", ref, "--paired-bs",
+                "--paired-n", "200", "--seed", "7"));
+        List<String> lines = out();
+        assertEquals("paired bootstrap resampling, 200 resamples, seed 7; baseline " + poor, lines.get(0));
+        assertEquals("| system | BLEU | bootstrap mean ± 95% | difference | p-value |", lines.get(2));
+        assertTrue(lines.get(4).startsWith("| " + poor + " (baseline) |"), lines.get(4));
+        assertTrue(lines.get(5).startsWith("| " + good + " |") && lines.get(5).contains(" | +"), lines.get(5));
+        assertTrue(lines.get(6).endsWith(" | +0.00 | 1.0000 |"), "the baseline against itself: " + lines.get(6));
+        assertEquals("nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:2.6.0", lines.get(8));
+
+        outBytes.reset();
+        assertEquals(0, run("--hyp", poor, "--hyp", good, "--ref", ref, "--paired-ar"));
+        assertEquals("paired approximate randomization, 10000 trials, seed 12345; baseline " + poor, out().get(0));
+        assertEquals("| system | BLEU | difference | p-value |", out().get(2));
+        assertEquals(6, out().get(5).split("\\|", -1).length, out().get(5));
+    }
+
+    @Test
+    void pairedTestArgumentsAreChecked() throws IOException {
+        String f = file("f.txt", "a b\n");
+        String two = file("two.txt", "a b\nc d\n");
+        String[][] cases = {
+            {"--hyp", f, "--hyp", f, "--ref", f},
+            {"--hyp", f, "--ref", f, "--paired-bs"},
+            {"--hyp", f, "--hyp", f, "--ref", f, "--paired-bs", "--paired-ar"},
+            {"--hyp", f, "--hyp", f, "--ref", f, "--paired-bs", "--paired-n", "0"},
+            {"--hyp", f, "--ref", f, "--paired-n", "10"},
+            {"--hyp", f, "--hyp", f, "--ref", f, "--paired-ar", "--seed", "x"},
+            {"--hyp", f, "--hyp", two, "--ref", f, "--paired-ar"},
+        };
+        String[] fragments = {"needs --paired-bs or --paired-ar", "two or more --hyp files", "exclude each other",
+            "--paired-n must be a positive integer", "--paired-n needs", "--seed must be an integer",
+            "has 2 lines but"};
+        for (int k = 0; k < cases.length; k++) {
+            outBytes.reset();
+            errBytes.reset();
+            assertOneErrorLine(run(cases[k]), fragments[k]);
+        }
+    }
+
+    @Test
     void help() {
         assertEquals(0, run("--help"));
         assertEquals(List.of(BleuCommand.USAGE), out());
