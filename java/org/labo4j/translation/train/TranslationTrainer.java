@@ -5,9 +5,7 @@ import static org.bytedeco.pytorch.global.torch.clip_grad_norm_;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.function.Consumer;
+import java.util.function.BooleanSupplier;
 
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.BoolOptional;
@@ -18,8 +16,8 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorArrayRefOptional;
 import org.bytedeco.pytorch.TensorVector;
 import org.labo4j.train.CutLoss;
+import org.labo4j.train.EpochLoop;
 import org.labo4j.train.OptimizerSettings;
-import org.labo4j.train.StopSignal;
 import org.labo4j.train.TrainingPosition;
 import org.labo4j.translation.batch.TokenBudgetBatches;
 import org.labo4j.translation.batch.TranslationBatch;
@@ -37,7 +35,7 @@ import org.labo4j.translation.tokenize.SpecialTokens;
  * step time is measured apart from the model's. Each step runs inside a JavaCPP {@link PointerScope}
  * that frees every native object created during it, the loss's included.
  */
-public final class TranslationTrainer {
+public final class TranslationTrainer extends EpochLoop<TranslationEpochMetrics> {
     private final TranslationTrainConfig config;
     private final TranslationTransformer model;
     private final TensorVector parameters;
@@ -48,14 +46,10 @@ public final class TranslationTrainer {
     private final BpeTokenizer tokenizer;
     private final InverseSqrtSchedule schedule;
     private final Path runDirectory;
-    private final PrintStream log;
     private final String lossImplementation;
-    private Consumer<TranslationEpochMetrics> epochListener = m -> { };
-    private final StopSignal stop = new StopSignal();
-
-    /** How a call to {@link #run} ended. */
-    public record Outcome(TrainingPosition position, boolean completed, List<TranslationEpochMetrics> epochs) {
-    }
+    private TranslationProgress progress;
+    private int[] epochOrder;
+    private int epochOfOrder = -1;
 
     /**
      * @param validation evaluated after every epoch, or {@code null} for none
@@ -65,6 +59,7 @@ public final class TranslationTrainer {
     TranslationTrainer(TranslationTrainConfig config, TranslationTransformer model, Optimizer optimizer,
             CutLoss loss, TokenBudgetBatches batches, ValidationEvaluator validation, BpeTokenizer tokenizer,
             Path runDirectory, PrintStream log) {
+        super(config.epochs, config.maxSteps, config.stopAfterEpochs, log);
         this.config = config.copy().validate();
         this.model = model;
         this.parameters = model.parameters();
@@ -75,98 +70,71 @@ public final class TranslationTrainer {
         this.tokenizer = tokenizer;
         this.schedule = new InverseSqrtSchedule(config.lr, config.warmupSteps);
         this.runDirectory = runDirectory;
-        this.log = log;
         this.lossImplementation = TranslationTraining.implementation(loss.loss());
     }
 
-    /** Called after each finished epoch, after its metrics row and before its checkpoint. */
-    TranslationTrainer onEpoch(Consumer<TranslationEpochMetrics> listener) {
-        this.epochListener = listener;
-        return this;
-    }
-
-    /**
-     * The loop's stop signal: {@code requestStop()} from any thread makes it stop after the current step
-     * (or evaluation group), leaving a checkpoint; {@code awaitFinished} waits until {@link #run} has returned.
-     */
-    public StopSignal stopSignal() {
-        return stop;
-    }
-
-    /** Trains from {@code start} until the configured epochs are done or a stop condition is met. */
-    public Outcome run(TrainingPosition start) throws IOException {
-        try {
-            return loop(start);
-        } finally {
-            stop.finished();
-        }
-    }
-
-    private Outcome loop(TrainingPosition start) throws IOException {
-        int stepsPerEpoch = batches.batchCount();
-        TranslationProgress progress = new TranslationProgress(log, config.progressSeconds, config.epochs,
-                stepsPerEpoch, start.globalStep());
-        List<TranslationEpochMetrics> finishedEpochs = new ArrayList<>();
-        TrainingPosition position = start;
+    @Override
+    protected void begin(TrainingPosition start) {
+        progress = new TranslationProgress(log, config.progressSeconds, config.epochs, batches.batchCount(),
+                start.globalStep());
         model.train(true);
-        while (position.epoch() < config.epochs) {
-            int[] order = batches.epochOrder(config.seed, position.epoch());
-            while (position.stepInEpoch() < stepsPerEpoch) {
-                if (stop.shouldStopBeforeStep(position, config.maxSteps)) {
-                    return stopAt(position, finishedEpochs);
-                }
-                long tokensBefore = position.trainItems();
-                position = step(position, order[position.stepInEpoch()]);
-                progress.onStep(position, position.trainItems() - tokensBefore,
-                        schedule.at(position.globalStep() - 1));
-            }
-            long evaluationStart = System.nanoTime();
-            ValidationEvaluator.Result result = new ValidationEvaluator.Result(Double.NaN, Double.NaN);
-            if (validation != null) {
-                result = validation.evaluate(model, stop::requested);
-                if (result == null) {
-                    return stopAt(position, finishedEpochs);
-                }
-            }
-            long evaluationNanos = System.nanoTime() - evaluationStart;
-            progress.evaluationTook(evaluationNanos);
-            TranslationEpochMetrics metrics = epochMetrics(position, result, evaluationNanos);
-            finishedEpochs.add(metrics);
-            if (runDirectory != null) {
-                new TranslationMetricsCsv(runDirectory.resolve(TranslationMetricsCsv.FILE_NAME)).append(metrics);
-            }
-            progress.onEpoch(metrics, lossImplementation);
-            epochListener.accept(metrics);
-            position = position.nextEpoch();
-            if (runDirectory != null && config.averageLast > 0) {
-                EpochWeights.save(runDirectory, position.epoch(), model, config.averageLast);
-            }
-            saveCheckpoint(position);
-            boolean sessionLimit = config.stopAfterEpochs > 0 && finishedEpochs.size() >= config.stopAfterEpochs;
-            if (position.epoch() < config.epochs && (sessionLimit || stop.requested())) {
-                if (stop.requested()) {
-                    logStop(position);
-                }
-                return new Outcome(position, false, finishedEpochs);
+    }
+
+    @Override
+    protected int stepsPerEpoch() {
+        return batches.batchCount();
+    }
+
+    @Override
+    protected TrainingPosition step(TrainingPosition position) {
+        if (epochOfOrder != position.epoch()) {
+            epochOrder = batches.epochOrder(config.seed, position.epoch());
+            epochOfOrder = position.epoch();
+        }
+        TrainingPosition next = trainStep(position, epochOrder[position.stepInEpoch()]);
+        progress.onStep(next, next.trainItems() - position.trainItems(), schedule.at(next.globalStep() - 1));
+        return next;
+    }
+
+    @Override
+    protected TranslationEpochMetrics finishEpoch(TrainingPosition position, BooleanSupplier stopRequested)
+            throws IOException {
+        long evaluationStart = System.nanoTime();
+        ValidationEvaluator.Result result = new ValidationEvaluator.Result(Double.NaN, Double.NaN);
+        if (validation != null) {
+            result = validation.evaluate(model, stopRequested);
+            if (result == null) {
+                return null;
             }
         }
-        return new Outcome(position, true, finishedEpochs);
+        long evaluationNanos = System.nanoTime() - evaluationStart;
+        progress.evaluationTook(evaluationNanos);
+        TranslationEpochMetrics metrics = epochMetrics(position, result, evaluationNanos);
+        if (runDirectory != null) {
+            new TranslationMetricsCsv(runDirectory.resolve(TranslationMetricsCsv.FILE_NAME)).append(metrics);
+        }
+        progress.onEpoch(metrics, lossImplementation);
+        return metrics;
     }
 
-    private Outcome stopAt(TrainingPosition position, List<TranslationEpochMetrics> finishedEpochs)
-            throws IOException {
-        saveCheckpoint(position);
-        logStop(position);
-        return new Outcome(position, false, finishedEpochs);
+    @Override
+    protected void save(TrainingPosition position, boolean epochBoundary) throws IOException {
+        if (runDirectory == null) {
+            return;
+        }
+        if (epochBoundary && config.averageLast > 0) {
+            EpochWeights.save(runDirectory, position.epoch(), model, config.averageLast);
+        }
+        TranslationCheckpoint.save(checkpointFile(), model, optimizer, position, config, loss.toString(), tokenizer);
     }
 
-    private void logStop(TrainingPosition position) {
-        log.println(StopSignal.stoppedAt(position, runDirectory == null ? null
-                : runDirectory.resolve(TranslationCheckpoint.FILE_NAME)));
+    @Override
+    protected Path checkpointFile() {
+        return runDirectory == null ? null : runDirectory.resolve(TranslationCheckpoint.FILE_NAME);
     }
 
     @SuppressWarnings("try") // scope held for its block only
-    private TrainingPosition step(TrainingPosition position, int batchIndex) {
+    private TrainingPosition trainStep(TrainingPosition position, int batchIndex) {
         long dataStart = System.nanoTime();
         try (PointerScope scope = new PointerScope()) {
             TranslationBatch batch = batches.batch(batchIndex);
@@ -202,12 +170,5 @@ public final class TranslationTrainer {
                 p.trainAccuracy(), validation.nll(), validation.bleu(), p.trainItems() / trainSeconds,
                 p.stepNanos() / 1e6 / steps, p.lossNanos() / 1e6 / steps, p.dataNanos() / 1e6 / steps,
                 evaluationNanos / 1e9, trainSeconds + evaluationNanos / 1e9);
-    }
-
-    private void saveCheckpoint(TrainingPosition position) throws IOException {
-        if (runDirectory != null) {
-            TranslationCheckpoint.save(runDirectory.resolve(TranslationCheckpoint.FILE_NAME), model, optimizer,
-                    position, config, loss.toString(), tokenizer);
-        }
     }
 }

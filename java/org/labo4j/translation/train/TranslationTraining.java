@@ -16,6 +16,7 @@ import org.labo4j.Loss;
 import org.labo4j.train.CpuThreads;
 import org.labo4j.train.CutLoss;
 import org.labo4j.train.EpochCharts;
+import org.labo4j.train.EpochLoop;
 import org.labo4j.train.RunDirectory;
 import org.labo4j.train.StopOnShutdown;
 import org.labo4j.train.TorchCrossEntropyLoss;
@@ -129,7 +130,7 @@ public final class TranslationTraining {
                     () -> TranslationReports.writeCurves(runDirectory, title, metricsCsv.readAll()), log));
         }
 
-        TranslationTrainer.Outcome outcome;
+        EpochLoop.Outcome<TranslationEpochMetrics> outcome;
         try (StopOnShutdown hook = new StopOnShutdown(trainer.stopSignal(), SHUTDOWN_GRACE, log, "labo4j-translation-checkpoint-on-shutdown")) {
             outcome = trainer.run(start);
         }

@@ -3,9 +3,7 @@ package org.labo4j.vision.train;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.function.Consumer;
+import java.util.function.BooleanSupplier;
 
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.BoolOptional;
@@ -15,8 +13,8 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorArrayRefOptional;
 import org.labo4j.Loss;
 import org.labo4j.train.CutLoss;
+import org.labo4j.train.EpochLoop;
 import org.labo4j.train.OptimizerSettings;
-import org.labo4j.train.StopSignal;
 import org.labo4j.train.TrainingPosition;
 import org.labo4j.vision.data.Batch;
 import org.labo4j.vision.data.SequentialBatches;
@@ -38,7 +36,7 @@ import org.labo4j.vision.model.ImageClassifier;
  * objects from one call to the next must create them outside {@code apply} (e.g. in its
  * constructor) or detach them from the scope.
  */
-public final class Trainer {
+public final class Trainer extends EpochLoop<EpochMetrics> {
     private final VisionTrainConfig config;
     private final ImageClassifier model;
     private final Optimizer optimizer;
@@ -47,13 +45,7 @@ public final class Trainer {
     private final SequentialBatches validationBatches;
     private final LearningRateSchedule schedule;
     private final Path runDirectory;
-    private final PrintStream log;
-    private Consumer<EpochMetrics> epochListener = m -> { };
-    private final StopSignal stop = new StopSignal();
-
-    /** How a call to {@link #run} ended. */
-    public record Outcome(TrainingPosition position, boolean completed, List<EpochMetrics> epochs) {
-    }
+    private ProgressReporter progress;
 
     /**
      * @param validationBatches evaluated after every epoch, or {@code null} for none
@@ -62,6 +54,7 @@ public final class Trainer {
      */
     public Trainer(VisionTrainConfig config, ImageClassifier model, Optimizer optimizer, Loss loss,
             ShuffledBatches trainBatches, SequentialBatches validationBatches, Path runDirectory, PrintStream log) {
+        super(config.epochs, config.maxSteps, config.stopAfterEpochs, log);
         this.config = config.copy().validate();
         this.model = model;
         this.optimizer = optimizer;
@@ -70,95 +63,66 @@ public final class Trainer {
         this.validationBatches = validationBatches;
         this.schedule = LearningRateSchedule.of(this.config, trainBatches.stepsPerEpoch());
         this.runDirectory = runDirectory;
-        this.log = log;
-    }
-
-    /** Called after each finished epoch, after its metrics row and before its checkpoint. */
-    public Trainer onEpoch(Consumer<EpochMetrics> listener) {
-        this.epochListener = listener;
-        return this;
-    }
-
-    /**
-     * The loop's stop signal: {@code requestStop()} from any thread makes it stop after the current step
-     * (or evaluation batch), leaving a checkpoint; {@code awaitFinished} waits until {@link #run} has returned.
-     */
-    public StopSignal stopSignal() {
-        return stop;
     }
 
     public LearningRateSchedule schedule() {
         return schedule;
     }
 
-    /** Trains from {@code start} until the configured epochs are done or a stop condition is met. */
-    public Outcome run(TrainingPosition start) throws IOException {
-        try {
-            return loop(start);
-        } finally {
-            stop.finished();
-        }
-    }
-
-    private Outcome loop(TrainingPosition start) throws IOException {
-        int stepsPerEpoch = trainBatches.stepsPerEpoch();
-        ProgressReporter progress = new ProgressReporter(log, config.progressSeconds, schedule.totalSteps(),
-                config.epochs, start.globalStep());
-        List<EpochMetrics> finishedEpochs = new ArrayList<>();
-        TrainingPosition position = start;
+    @Override
+    protected void begin(TrainingPosition start) {
+        progress = new ProgressReporter(log, config.progressSeconds, schedule.totalSteps(), config.epochs,
+                start.globalStep());
         model.train(true);
-        while (position.epoch() < config.epochs) {
-            while (position.stepInEpoch() < stepsPerEpoch) {
-                if (stop.shouldStopBeforeStep(position, config.maxSteps)) {
-                    return stopAt(position, finishedEpochs);
-                }
-                position = step(position);
-                progress.onStep(position, stepsPerEpoch, schedule.at(position.globalStep() - 1),
-                        trainBatches.batchSize());
-            }
-            long evaluationStart = System.nanoTime();
-            EvaluationResult validation = null;
-            if (validationBatches != null) {
-                validation = Evaluator.evaluate(model, validationBatches, stop::requested);
-                if (validation == null) {
-                    return stopAt(position, finishedEpochs);
-                }
-            }
-            long evaluationNanos = System.nanoTime() - evaluationStart;
-            progress.evaluationTook(evaluationNanos);
-            EpochMetrics metrics = epochMetrics(position, validation, evaluationNanos);
-            finishedEpochs.add(metrics);
-            if (runDirectory != null) {
-                new MetricsCsv(runDirectory.resolve(MetricsCsv.FILE_NAME)).append(metrics);
-            }
-            progress.onEpoch(metrics, config.epochs);
-            epochListener.accept(metrics);
-            position = position.nextEpoch();
-            saveCheckpoint(position);
-            boolean sessionLimit = config.stopAfterEpochs > 0 && finishedEpochs.size() >= config.stopAfterEpochs;
-            if (position.epoch() < config.epochs && (sessionLimit || stop.requested())) {
-                if (stop.requested()) {
-                    logStop(position);  // a stop that arrived during the epoch's evaluation
-                }
-                return new Outcome(position, false, finishedEpochs);
+    }
+
+    @Override
+    protected int stepsPerEpoch() {
+        return trainBatches.stepsPerEpoch();
+    }
+
+    @Override
+    protected TrainingPosition step(TrainingPosition position) {
+        TrainingPosition next = trainStep(position);
+        progress.onStep(next, trainBatches.stepsPerEpoch(), schedule.at(next.globalStep() - 1),
+                trainBatches.batchSize());
+        return next;
+    }
+
+    @Override
+    protected EpochMetrics finishEpoch(TrainingPosition position, BooleanSupplier stopRequested) throws IOException {
+        long evaluationStart = System.nanoTime();
+        EvaluationResult validation = null;
+        if (validationBatches != null) {
+            validation = Evaluator.evaluate(model, validationBatches, stopRequested);
+            if (validation == null) {
+                return null;
             }
         }
-        return new Outcome(position, true, finishedEpochs);
+        long evaluationNanos = System.nanoTime() - evaluationStart;
+        progress.evaluationTook(evaluationNanos);
+        EpochMetrics metrics = epochMetrics(position, validation, evaluationNanos);
+        if (runDirectory != null) {
+            new MetricsCsv(runDirectory.resolve(MetricsCsv.FILE_NAME)).append(metrics);
+        }
+        progress.onEpoch(metrics, config.epochs);
+        return metrics;
     }
 
-    private Outcome stopAt(TrainingPosition position, List<EpochMetrics> finishedEpochs) throws IOException {
-        saveCheckpoint(position);
-        logStop(position);
-        return new Outcome(position, false, finishedEpochs);
+    @Override
+    protected void save(TrainingPosition position, boolean epochBoundary) throws IOException {
+        if (runDirectory != null) {
+            Checkpoint.save(checkpointFile(), model, optimizer, position, config, loss.toString());
+        }
     }
 
-    private void logStop(TrainingPosition position) {
-        log.println(StopSignal.stoppedAt(position, runDirectory == null ? null
-                : runDirectory.resolve(Checkpoint.FILE_NAME)));
+    @Override
+    protected Path checkpointFile() {
+        return runDirectory == null ? null : runDirectory.resolve(Checkpoint.FILE_NAME);
     }
 
     @SuppressWarnings("try") // resources held for their scope only
-    private TrainingPosition step(TrainingPosition position) {
+    private TrainingPosition trainStep(TrainingPosition position) {
         long dataStart = System.nanoTime();
         try (PointerScope scope = new PointerScope()) {
             Batch batch = trainBatches.batch(position.epoch(), position.stepInEpoch());
@@ -193,12 +157,5 @@ public final class Trainer {
                 validation == null ? Double.NaN : validation.ece(),
                 p.trainItems() / trainSeconds, p.stepNanos() / 1e6 / steps, p.lossNanos() / 1e6 / steps,
                 p.dataNanos() / 1e6 / steps, trainSeconds + evaluationNanos / 1e9);
-    }
-
-    private void saveCheckpoint(TrainingPosition position) throws IOException {
-        if (runDirectory != null) {
-            Checkpoint.save(runDirectory.resolve(Checkpoint.FILE_NAME), model, optimizer, position, config,
-                    loss.toString());
-        }
     }
 }

@@ -12,6 +12,7 @@ import org.bytedeco.pytorch.Optimizer;
 import org.labo4j.Loss;
 import org.labo4j.train.CpuThreads;
 import org.labo4j.train.EpochCharts;
+import org.labo4j.train.EpochLoop;
 import org.labo4j.train.FinalMetrics;
 import org.labo4j.train.RunDirectory;
 import org.labo4j.train.StopOnShutdown;
@@ -123,7 +124,7 @@ public final class VisionTraining {
                     () -> RunReports.writeCurves(runDirectory, title, metricsCsv.readAll()), log));
         }
 
-        Trainer.Outcome outcome;
+        EpochLoop.Outcome<EpochMetrics> outcome;
         try (StopOnShutdown hook = new StopOnShutdown(trainer.stopSignal(), SHUTDOWN_GRACE, log, "labo4j-vision-checkpoint-on-shutdown")) {
             outcome = trainer.run(start);
         }
