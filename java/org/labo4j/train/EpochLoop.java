@@ -71,6 +71,13 @@ public abstract class EpochLoop<M> {
     /** The number of steps in every epoch. */
     protected abstract int stepsPerEpoch();
 
+    /**
+     * Before the first step of {@code epoch} in this call (also when a resumed run starts mid-epoch): where
+     * a task derives the epoch's batch order. Does nothing unless overridden.
+     */
+    protected void beginEpoch(int epoch) {
+    }
+
     /** One optimizer step at {@code position} (of an epoch whose order depends only on the seed and epoch). */
     protected abstract TrainingPosition step(TrainingPosition position) throws IOException;
 
@@ -97,6 +104,7 @@ public abstract class EpochLoop<M> {
         TrainingPosition position = start;
         while (position.epoch() < epochs) {
             int steps = stepsPerEpoch();
+            beginEpoch(position.epoch());
             while (position.stepInEpoch() < steps) {
                 if (stop.shouldStopBeforeStep(position, maxSteps)) {
                     return stopAt(position, finished);

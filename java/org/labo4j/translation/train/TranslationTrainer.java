@@ -49,7 +49,6 @@ public final class TranslationTrainer extends EpochLoop<TranslationEpochMetrics>
     private final String lossImplementation;
     private TranslationProgress progress;
     private int[] epochOrder;
-    private int epochOfOrder = -1;
 
     /**
      * @param validation evaluated after every epoch, or {@code null} for none
@@ -86,11 +85,12 @@ public final class TranslationTrainer extends EpochLoop<TranslationEpochMetrics>
     }
 
     @Override
+    protected void beginEpoch(int epoch) {
+        epochOrder = batches.epochOrder(config.seed, epoch);
+    }
+
+    @Override
     protected TrainingPosition step(TrainingPosition position) {
-        if (epochOfOrder != position.epoch()) {
-            epochOrder = batches.epochOrder(config.seed, position.epoch());
-            epochOfOrder = position.epoch();
-        }
         TrainingPosition next = trainStep(position, epochOrder[position.stepInEpoch()]);
         progress.onStep(next, next.trainItems() - position.trainItems(), schedule.at(next.globalStep() - 1));
         return next;
