@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Chooses the beam-search length penalty of a finished translation run on the validation set (all its
-# sentences), then decodes the test set once with the chosen penalty. The weights are those of the
-# run's averaged checkpoint (the last AVERAGE epochs); the test set plays no part in the choice.
+# sentences), then decodes the test set once with the chosen penalty. The weights are the average of
+# the run's last AVERAGE epochs (AVERAGE=0: the final weights); the test set plays no part in the choice.
 #
 #   bench/tune-length-penalty.sh RUN_DIR
 #   PENALTIES="0.6 1.0 1.4 1.8 2.2 2.6" BEAM=4 AVERAGE=5 THREADS=2 bench/tune-length-penalty.sh RUN_DIR
@@ -16,6 +16,8 @@ run="${1:?usage: bench/tune-length-penalty.sh RUN_DIR}"
 penalties="${PENALTIES:-0.6 1.0 1.4 1.8 2.2 2.6}"
 beam="${BEAM:-4}"
 average="${AVERAGE:-5}"
+weights=(--average-last "$average"); weights_name="average of the last $average epochs' weights"
+if [[ "$average" == 0 ]]; then weights=(); weights_name="final weights"; fi
 threads="${THREADS:-$(nproc)}"
 
 config="$run/config.properties"
@@ -24,6 +26,7 @@ checkpoint="$run/checkpoint.pt"
 option() { grep -m1 "^$1=" "$config" | cut -d= -f2- | sed 's/\\:/:/g'; }
 src="$(option src)"; tgt="$(option tgt)"; data="$(option dataDir)"
 out="$run/length-penalty"
+[[ "$average" == 0 ]] && out="$run/length-penalty-final"
 mkdir -p "$out"
 
 text() {  # split, language: the plain text of a Multi30k file (gzip'd or not)
@@ -33,13 +36,13 @@ text() {  # split, language: the plain text of a Multi30k file (gzip'd or not)
 text val "$src" > "$out/val.$src"; text val "$tgt" > "$out/val.$tgt"
 text test_2016_flickr "$src" > "$out/test.$src"; text test_2016_flickr "$tgt" > "$out/test.$tgt"
 
-decode() {  # input, output, penalty: one beam decode with the averaged weights, skipped when done
+decode() {  # input, output, penalty: one beam decode, skipped when done
   local input="$1" output="$2" penalty="$3"
   if [[ -s "$output" ]] && [[ "$(wc -l < "$output")" == "$(wc -l < "$input")" ]]; then
     return
   fi
   echo "== $(basename "$output")" >&2
-  "$labo" translate --checkpoint "$checkpoint" --average-last "$average" --beam "$beam" \
+  "$labo" translate --checkpoint "$checkpoint" "${weights[@]}" --beam "$beam" \
     --length-penalty "$penalty" --threads "$threads" < "$input" > "$output.part"
   mv "$output.part" "$output"
 }
@@ -64,7 +67,7 @@ decode "$out/test.$src" "$test_hyp" "$best"
 test_line="$(score "$test_hyp" "$out/test.$tgt")"
 
 {
-  echo "Length penalty of $run ($src→$tgt) chosen on validation: beam $beam, average of the last $average epochs' weights"
+  echo "Length penalty of $run ($src→$tgt) chosen on validation: beam $beam, $weights_name"
   echo
   echo "- date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "- command: PENALTIES=\"$penalties\" BEAM=$beam AVERAGE=$average THREADS=$threads bench/tune-length-penalty.sh $run"
