@@ -7,7 +7,8 @@
 #   PENALTIES="0.6 1.0 1.4 1.8 2.2 2.6" BEAM=4 AVERAGE=5 THREADS=2 bench/tune-length-penalty.sh RUN_DIR
 #
 # Decodes already written are reused, so the same command continues an interrupted search. Writes
-# RUN_DIR/length-penalty/ (validation and test hypotheses, search.md with machine, date and command).
+# RUN_DIR/length-penalty/ (AVERAGE=0: length-penalty-final/): validation and test hypotheses, search.md
+# with machine, date and command.
 # LABO selects ./labo by default.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
