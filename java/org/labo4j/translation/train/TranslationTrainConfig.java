@@ -58,8 +58,12 @@ public final class TranslationTrainConfig {
     public boolean validBleu = true;
     /** Beam size of the final test-set evaluation (1: greedy only). */
     public int beam = 4;
-    /** GNMT length-penalty exponent of beam search (0: raw log-probabilities). */
-    public double lengthPenalty = 0.6;
+    /**
+     * GNMT length-penalty exponent of beam search (0: raw log-probabilities). 2.2: the value with the
+     * smallest loss against each run's best on Multi30k validation sets (de→en and en→de, CE, LS, LABO);
+     * GNMT's 0.6 left beam output 8–12% shorter than the references there.
+     */
+    public double lengthPenalty = 2.2;
     /** Sentences decoded together by greedy decoding. */
     public int decodeBatch = 64;
     /**
