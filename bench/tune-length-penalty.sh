@@ -65,7 +65,7 @@ done
 
 test_hyp="$out/test-beam$beam-lp$best.hyp"
 decode "$out/test.$src" "$test_hyp" "$best"
-test_line="$(score "$test_hyp" "$out/test.$tgt")"
+test_score="$("$labo" bleu --hyp "$test_hyp" --ref "$out/test.$tgt")"  # score line, then signature
 
 {
   echo "Length penalty of $run ($src→$tgt) chosen on validation: beam $beam, $weights_name"
@@ -74,13 +74,13 @@ test_line="$(score "$test_hyp" "$out/test.$tgt")"
   echo "- command: PENALTIES=\"$penalties\" BEAM=$beam AVERAGE=$average THREADS=$threads bench/tune-length-penalty.sh $run"
   echo "- cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | xargs), $(nproc) cores"
   echo "- git: $(git -C "$root" describe --always --dirty 2>/dev/null || echo unknown)"
-  echo "- signature: $("$labo" bleu --hyp "$test_hyp" --ref "$out/test.$tgt" | tail -n 1)"
+  echo "- signature: $(tail -n 1 <<< "$test_score")"
   echo
   echo "| length penalty | validation BLEU ($(wc -l < "$out/val.$tgt") sentences) | precisions, brevity |"
   echo "| ---: | ---: | --- |"
   printf '%s\n' "${rows[@]}"
   echo
-  echo "Chosen: $best. Test ($(wc -l < "$out/test.$tgt") sentences) with it: $test_line"
+  echo "Chosen: $best. Test ($(wc -l < "$out/test.$tgt") sentences) with it: $(head -n 1 <<< "$test_score")"
 } > "$out/search.md"
 rm -f "$out/val.$src" "$out/val.$tgt" "$out/test.$src" "$out/test.$tgt"
 cat "$out/search.md"
