@@ -1,54 +1,72 @@
 package org.labo4j.train;
 
 import java.util.Locale;
+import java.util.function.LongSupplier;
 
 /**
- * The timing behind both tasks' progress lines: when the next line is due, this session's mean step
- * time (evaluations excluded) and the time left (remaining steps at that mean, plus one evaluation per
- * remaining epoch at the last evaluation's duration). The reporters keep their own line formats.
+ * The timing behind both tasks' progress lines: when the next line is due, the step time since the
+ * previous line (evaluations excluded) and the time left (remaining steps at that step time, plus one
+ * evaluation per remaining epoch at the last evaluation's duration). Rates come from the last
+ * interval, not the whole call, so that they recover after a pause (SIGSTOP, a busy machine) and
+ * after start-up. The reporters keep their own line formats.
  */
 public final class ProgressClock {
     private final long intervalNanos;
-    private final long sessionStartStep;
-    private final long sessionStartNanos = System.nanoTime();
-    private long lastLineNanos = System.nanoTime();
+    private final LongSupplier nanoTime;
+    private long windowStartNanos;
+    private long windowStartStep;
+    private long windowEvaluationNanos;
     private long lastEvaluationNanos;
-    private long totalEvaluationNanos;
+    private double windowSeconds;
+    private long windowSteps;
 
     /** {@code intervalSeconds} between lines (0: none); {@code sessionStartStep}: the global step resumed at. */
     public ProgressClock(double intervalSeconds, long sessionStartStep) {
+        this(intervalSeconds, sessionStartStep, System::nanoTime);
+    }
+
+    ProgressClock(double intervalSeconds, long sessionStartStep, LongSupplier nanoTime) {
         this.intervalNanos = (long) (intervalSeconds * 1e9);
-        this.sessionStartStep = sessionStartStep;
+        this.nanoTime = nanoTime;
+        this.windowStartNanos = nanoTime.getAsLong();
+        this.windowStartStep = sessionStartStep;
     }
 
     public void evaluationTook(long nanos) {
         lastEvaluationNanos = nanos;
-        totalEvaluationNanos += nanos;
+        windowEvaluationNanos += nanos;
     }
 
-    /** True, once per interval, when a progress line is due; the interval restarts then. */
-    public boolean lineDue() {
-        long now = System.nanoTime();
-        if (intervalNanos <= 0 || now - lastLineNanos < intervalNanos) {
+    /**
+     * True, once per interval, when a progress line is due after {@code globalStep}; the interval
+     * just closed is the one the line's rates describe, and a new one starts.
+     */
+    public boolean lineDue(long globalStep) {
+        long now = nanoTime.getAsLong();
+        if (intervalNanos <= 0 || now - windowStartNanos < intervalNanos) {
             return false;
         }
-        lastLineNanos = now;
+        windowSeconds = (now - windowStartNanos - windowEvaluationNanos) / 1e9;
+        windowSteps = globalStep - windowStartStep;
+        windowStartNanos = now;
+        windowStartStep = globalStep;
+        windowEvaluationNanos = 0;
         return true;
     }
 
-    /** Seconds this session has spent training up to the line just due, evaluations excluded. */
-    public double trainingSeconds() {
-        return (lastLineNanos - sessionStartNanos - totalEvaluationNanos) / 1e9;
+    /** Training seconds in the interval the last due line closed, evaluations excluded. */
+    public double intervalTrainingSeconds() {
+        return windowSeconds;
     }
 
-    /** Mean seconds per step of this session, at {@code globalStep}. */
-    public double secondsPerStep(long globalStep) {
-        return trainingSeconds() / Math.max(1, globalStep - sessionStartStep);
+    /** Mean seconds per step in that interval. */
+    public double secondsPerStep() {
+        return windowSeconds / Math.max(1, windowSteps);
     }
 
-    /** Estimated seconds until the end of the run. */
+    /** Estimated seconds until the end of the run, from {@code globalStep}. */
     public double secondsLeft(long globalStep, long totalSteps, int epochsLeft) {
-        return (totalSteps - globalStep) * secondsPerStep(globalStep) + epochsLeft * lastEvaluationNanos / 1e9;
+        return (totalSteps - globalStep) * secondsPerStep() + epochsLeft * lastEvaluationNanos / 1e9;
     }
 
     /** {@code 42s}, {@code 3m05s}, {@code 2h07m}; {@code ?} when not finite. */

@@ -10,15 +10,15 @@ import org.labo4j.train.TrainingPosition;
 
 /**
  * Progress lines: position, running training loss and token accuracy, learning rate, target tokens
- * per second and an estimate of the time left (remaining steps at this session's mean step time,
- * plus one evaluation per remaining epoch at the last evaluation's duration).
+ * per second since the previous line and an estimate of the time left (remaining steps at that
+ * interval's step time, plus one evaluation per remaining epoch at the last evaluation's duration).
  */
 final class TranslationProgress {
     private final PrintStream out;
     private final ProgressClock clock;
     private final int epochs;
     private final int stepsPerEpoch;
-    private long sessionTokens;
+    private long intervalTokens;
 
     TranslationProgress(PrintStream out, double intervalSeconds, int epochs, int stepsPerEpoch,
             long sessionStartStep) {
@@ -34,15 +34,17 @@ final class TranslationProgress {
 
     /** Counts a step's target tokens and prints a line if the interval has passed since the last one. */
     void onStep(TrainingPosition p, long tokens, double lr) {
-        sessionTokens += tokens;
-        if (!clock.lineDue()) {
+        intervalTokens += tokens;
+        if (!clock.lineDue(p.globalStep())) {
             return;
         }
+        double tokensPerSecond = intervalTokens / clock.intervalTrainingSeconds();
+        intervalTokens = 0;
         double eta = clock.secondsLeft(p.globalStep(), (long) epochs * stepsPerEpoch, epochs - p.epoch());
         out.println(String.format(Locale.ROOT,
                 "epoch %d/%d  step %d/%d  loss %.4f  acc %.2f%%  lr %.3g  %.0f tok/s  ETA %s",
                 p.epoch() + 1, epochs, p.stepInEpoch(), stepsPerEpoch, p.meanTrainLoss(),
-                100 * p.trainAccuracy(), lr, sessionTokens / clock.trainingSeconds(), duration(eta)));
+                100 * p.trainAccuracy(), lr, tokensPerSecond, duration(eta)));
     }
 
     void onEpoch(TranslationEpochMetrics m, String lossImplementation) {

@@ -10,8 +10,8 @@ import org.labo4j.train.TrainingPosition;
 
 /**
  * Progress lines on stderr: position, running training loss and accuracy, learning rate, throughput
- * and an estimate of the time left (remaining steps at this session's mean step time, plus one
- * evaluation per remaining epoch at the last evaluation's duration).
+ * since the previous line and an estimate of the time left (remaining steps at that interval's step
+ * time, plus one evaluation per remaining epoch at the last evaluation's duration).
  */
 final class ProgressReporter {
     private final PrintStream out;
@@ -32,10 +32,10 @@ final class ProgressReporter {
 
     /** Prints a line if the interval has passed since the last one. */
     void onStep(TrainingPosition p, int stepsPerEpoch, double lr, long imagesPerStep) {
-        if (!clock.lineDue()) {
+        if (!clock.lineDue(p.globalStep())) {
             return;
         }
-        double imagesPerSecond = imagesPerStep / clock.secondsPerStep(p.globalStep());
+        double imagesPerSecond = imagesPerStep / clock.secondsPerStep();
         double etaSeconds = clock.secondsLeft(p.globalStep(), totalSteps, epochs - p.epoch());
         out.println(String.format(Locale.ROOT,
                 "epoch %d/%d  step %d/%d  loss %.4f  acc %.2f%%  lr %.3g  %.0f img/s  ETA %s",
