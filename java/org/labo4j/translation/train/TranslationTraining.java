@@ -112,12 +112,12 @@ public final class TranslationTraining {
         TokenBudgetBatches batches = new TokenBudgetBatches(data.train(), config.maxTokens);
         log.println(String.format(Locale.ROOT,
                 "%s -> %s, model %s (%,d parameters), vocabulary %d, loss %s [%s]; %d training pairs%s in %d "
-                        + "batches of <= %d tokens, %d validation / %d test sentences, %d threads (%s)",
+                        + "batches of <= %d tokens, %d validation / %d test sentences, threads: %s",
                 config.src, config.tgt, config.model, model.parameterCount(), tokenizer.vocabularySize(), loss,
                 implementation(loss), data.train().size(),
                 data.skippedTrain() > 0 ? " (" + data.skippedTrain() + " too long, left out)" : "",
                 batches.batchCount(), config.maxTokens, data.validation().size(), data.test().size(),
-                config.threads, CpuThreads.describe()));
+                CpuThreads.describe()));
 
         ValidationEvaluator validation = data.validation().isEmpty() ? null
                 : new ValidationEvaluator(data.validationEncoded(), data.validation(), tokenizer, config.maxTokens,

@@ -107,9 +107,9 @@ public final class VisionTraining {
             RunDirectory.writeConfig(runDirectory,
                     PropertiesText.of(config.toProperties(), "labo4j vision training options"));
         }
-        log.println(String.format("%s (%,d parameters), loss %s, %d training / %d validation images, %d threads (%s)",
+        log.println(String.format("%s (%,d parameters), loss %s, %d training / %d validation images, threads: %s",
                 model.architecture(), model.parameterCount(), loss, train.size(),
-                validation == null ? 0 : validation.size(), config.threads, CpuThreads.describe()));
+                validation == null ? 0 : validation.size(), CpuThreads.describe()));
 
         BatchAssembler assembler = new BatchAssembler(normalization,
                 config.augment ? new RandomCropFlip(config.augmentPadding, true) : null);
