@@ -2,10 +2,7 @@ package org.labo4j.vision.train;
 
 import java.util.function.BooleanSupplier;
 
-import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
-import org.bytedeco.pytorch.Tensor;
-import org.labo4j.vision.data.Batch;
 import org.labo4j.vision.data.SequentialBatches;
 import org.labo4j.vision.metrics.EvaluationAccumulator;
 import org.labo4j.vision.metrics.EvaluationResult;
@@ -30,15 +27,10 @@ public final class Evaluator {
         model.eval();
         EvaluationAccumulator accumulator = new EvaluationAccumulator();
         try (NoGradGuard noGrad = new NoGradGuard()) {
-            for (int i = 0; i < batches.count(); i++) {
-                if (abandon.getAsBoolean()) {
-                    return null;
-                }
-                try (PointerScope scope = new PointerScope()) {
-                    Batch batch = batches.batch(i);
-                    Tensor logits = model.forward(batch.images());
-                    accumulator.add(logits, batch.labels());
-                }
+            boolean complete = EvaluationPass.run(batches, abandon,
+                    (index, batch) -> accumulator.add(model.forward(batch.images()), batch.labels()));
+            if (!complete) {
+                return null;
             }
         } finally {
             model.train(wasTraining);

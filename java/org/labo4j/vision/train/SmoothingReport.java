@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.DoubleStream;
 
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
@@ -41,27 +42,22 @@ public final class SmoothingReport {
             model.eval();
             final ImageDataset test = FashionMnist.loadTest(config.dataDir);
             final SequentialBatches batches = new SequentialBatches(test, config.evalBatchSize, FashionMnist.TRAIN_NORMALIZATION);
-            final double[] temperatures = new double[test.size()];
-            int seen = 0;
-            for (int b = 0; b < batches.count(); b++) {
-                // One scope per batch: the forward pass's intermediate tensors would otherwise live until
-                // the end of the test set (tens of GB for ResNet-18 on 10,000 images).
-                try (PointerScope batchScope = new PointerScope(); Batch batch = batches.batch(b)) {
-                    final Tensor logits = model.forward(batch.images());
-                    final LossOutput out = labo.forward(logits, batch.labels(), true);
-                    final float[] t = new float[batch.size()];
-                    out.temperature().data_ptr_float().get(t);
-                    for (float v : t) {
-                        temperatures[seen++] = v;
-                    }
-                    if (b == 0) {
-                        written.addAll(writeExamples(runDir, logits, batch, t));
-                    }
+            final DoubleStream.Builder temperatures = DoubleStream.builder();
+            EvaluationPass.run(batches, (index, batch) -> {
+                final Tensor logits = model.forward(batch.images());
+                final LossOutput out = labo.forward(logits, batch.labels(), true);
+                final float[] t = new float[batch.size()];
+                out.temperature().data_ptr_float().get(t);
+                for (float v : t) {
+                    temperatures.add(v);
                 }
-            }
+                if (index == 0) {
+                    written.addAll(writeExamples(runDir, logits, batch, t));
+                }
+            });
             final Path histogram = runDir.resolve("labo-temperatures.png");
             HistogramChart.write(histogram, "LABO per-image temperature on the test set (" + labo + ")", "temperature T",
-                    temperatures, 40);
+                    temperatures.build().toArray(), 40);
             written.add(histogram);
         }
         return written;
