@@ -79,7 +79,7 @@ final class VisionCommand {
     private static void writeSmoothingReport(VisionRunResult result, VisionTrainConfig config, Loss loss, PrintStream err)
             throws IOException {
         if (result.completed() && loss instanceof LabelRegularizer r && r.regularization() == Regularization.LABO) {
-            for (Path f : SmoothingReport.write(result.runDirectory(), config, r)) {
+            for (Path f : SmoothingReport.write(result.runDirectory(), config, result.normalization(), r)) {
                 err.println("wrote " + f);
             }
         }

@@ -16,6 +16,7 @@ import org.labo4j.LossOutput;
 import org.labo4j.vision.data.Batch;
 import org.labo4j.vision.data.FashionMnist;
 import org.labo4j.vision.data.ImageDataset;
+import org.labo4j.vision.data.Normalization;
 import org.labo4j.vision.data.SequentialBatches;
 import org.labo4j.vision.model.ImageClassifier;
 import org.labo4j.vision.model.ModelFactory;
@@ -32,16 +33,21 @@ public final class SmoothingReport {
 
     private SmoothingReport() {}
 
-    /** Writes {@code labo-temperatures.png} and {@code labo-smoothing-<i>.png} into the run directory. */
+    /**
+     * Writes {@code labo-temperatures.png} and {@code labo-smoothing-<i>.png} into the run directory,
+     * from the run's checkpoint on the test set of {@code config.dataDir}, with the input
+     * {@code normalization} the run trained with.
+     */
     @SuppressWarnings("try") // scope and no-grad guard held for their block only
-    public static List<Path> write(Path runDir, VisionTrainConfig config, LabelRegularizer labo) throws IOException {
+    public static List<Path> write(Path runDir, VisionTrainConfig config, Normalization normalization,
+            LabelRegularizer labo) throws IOException {
         final List<Path> written = new ArrayList<>();
         try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
-            final ImageClassifier model = ModelFactory.create(config.model, 1, FashionMnist.IMAGE_SIZE, FashionMnist.NUM_CLASSES);
+            final ImageDataset test = FashionMnist.loadTest(config.dataDir);
+            final ImageClassifier model = ModelFactory.create(config.model, 1, test.height(), FashionMnist.NUM_CLASSES);
             Checkpoint.loadWeights(runDir.resolve(Checkpoint.FILE_NAME), model);
             model.eval();
-            final ImageDataset test = FashionMnist.loadTest(config.dataDir);
-            final SequentialBatches batches = new SequentialBatches(test, config.evalBatchSize, FashionMnist.TRAIN_NORMALIZATION);
+            final SequentialBatches batches = new SequentialBatches(test, config.evalBatchSize, normalization);
             final DoubleStream.Builder temperatures = DoubleStream.builder();
             EvaluationPass.run(batches, (index, batch) -> {
                 final Tensor logits = model.forward(batch.images());

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import org.labo4j.train.TrainingPosition;
+import org.labo4j.vision.data.Normalization;
 import org.labo4j.vision.metrics.EvaluationResult;
 
 /**
@@ -16,9 +17,11 @@ import org.labo4j.vision.metrics.EvaluationResult;
  * @param test test-set metrics of the final weights, or {@code null} when not {@code completed}
  * @param lossDescription the loss's {@code toString()}
  * @param parameterCount trainable scalars of the model
+ * @param normalization the input normalization the model was trained and evaluated with
  */
 public record VisionRunResult(Path runDirectory, boolean completed, TrainingPosition position,
-        List<EpochMetrics> history, EvaluationResult test, String lossDescription, long parameterCount) {
+        List<EpochMetrics> history, EvaluationResult test, String lossDescription, long parameterCount,
+        Normalization normalization) {
 
     /** The last finished epoch, or {@code null} if none finished. */
     public EpochMetrics lastEpoch() {

@@ -139,6 +139,6 @@ public final class VisionTraining {
                     test.nll(), test.ece(), runDirectory.resolve(FinalMetrics.FILE_NAME)));
         }
         return new VisionRunResult(runDirectory, outcome.completed(), outcome.position(), history, test,
-                loss.toString(), model.parameterCount());
+                loss.toString(), model.parameterCount(), normalization);
     }
 }
