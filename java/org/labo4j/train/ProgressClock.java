@@ -13,12 +13,12 @@ import java.util.function.LongSupplier;
 public final class ProgressClock {
     private final long intervalNanos;
     private final LongSupplier nanoTime;
-    private long windowStartNanos;
-    private long windowStartStep;
-    private long windowEvaluationNanos;
+    private long intervalStartNanos;
+    private long intervalStartStep;
+    private long intervalEvaluationNanos;
     private long lastEvaluationNanos;
-    private double windowSeconds;
-    private long windowSteps;
+    private double closedIntervalSeconds;
+    private long closedIntervalSteps;
 
     /** {@code intervalSeconds} between lines (0: none); {@code sessionStartStep}: the global step resumed at. */
     public ProgressClock(double intervalSeconds, long sessionStartStep) {
@@ -28,13 +28,13 @@ public final class ProgressClock {
     ProgressClock(double intervalSeconds, long sessionStartStep, LongSupplier nanoTime) {
         this.intervalNanos = (long) (intervalSeconds * 1e9);
         this.nanoTime = nanoTime;
-        this.windowStartNanos = nanoTime.getAsLong();
-        this.windowStartStep = sessionStartStep;
+        this.intervalStartNanos = nanoTime.getAsLong();
+        this.intervalStartStep = sessionStartStep;
     }
 
     public void evaluationTook(long nanos) {
         lastEvaluationNanos = nanos;
-        windowEvaluationNanos += nanos;
+        intervalEvaluationNanos += nanos;
     }
 
     /**
@@ -43,25 +43,25 @@ public final class ProgressClock {
      */
     public boolean lineDue(long globalStep) {
         long now = nanoTime.getAsLong();
-        if (intervalNanos <= 0 || now - windowStartNanos < intervalNanos) {
+        if (intervalNanos <= 0 || now - intervalStartNanos < intervalNanos) {
             return false;
         }
-        windowSeconds = (now - windowStartNanos - windowEvaluationNanos) / 1e9;
-        windowSteps = globalStep - windowStartStep;
-        windowStartNanos = now;
-        windowStartStep = globalStep;
-        windowEvaluationNanos = 0;
+        closedIntervalSeconds = (now - intervalStartNanos - intervalEvaluationNanos) / 1e9;
+        closedIntervalSteps = globalStep - intervalStartStep;
+        intervalStartNanos = now;
+        intervalStartStep = globalStep;
+        intervalEvaluationNanos = 0;
         return true;
     }
 
     /** Training seconds in the interval the last due line closed, evaluations excluded. */
     public double intervalTrainingSeconds() {
-        return windowSeconds;
+        return closedIntervalSeconds;
     }
 
     /** Mean seconds per step in that interval. */
     public double secondsPerStep() {
-        return windowSeconds / Math.max(1, windowSteps);
+        return closedIntervalSeconds / Math.max(1, closedIntervalSteps);
     }
 
     /** Estimated seconds until the end of the run, from {@code globalStep}. */
