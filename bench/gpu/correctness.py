@@ -237,12 +237,48 @@ def check_contract(lib, res, gen):
                st0 == lc.OK and st1 == lc.OK and torch.equal(l0, l1) and torch.equal(g0, g1))
 
 
+def check_large_index(lib, res, gen):
+    """Rows past element 2^31 (N*V > 2^31, bf16): any 32-bit index arithmetic would read or write the
+    wrong place there. Only a few rows at each end are compared with the reference (rows are
+    independent), so the check costs two launches per member and about 9 GB of device memory."""
+    for vocab in (32000, 262147):
+        rows = (2**31) // vocab + 64
+        need = 2 * rows * vocab * 2 + (1 << 30)
+        free, _ = torch.cuda.mem_get_info()
+        tag = f"bf16 V={vocab} rows={rows} (N*V = {rows * vocab:,} > 2^31, {lib.kernel_path(lc.BFLOAT16, vocab)})"
+        if free < need:
+            res.log(f"  {tag}: skipped, {free / 2**30:.1f} GiB free, {need / 2**30:.1f} GiB needed")
+            res.rows.append({"check": f"{tag}: skipped", "error": 0.0, "limit": 0.0, "ok": True,
+                             "note": "not enough device memory"})
+            continue
+        z = torch.randn(rows, vocab, generator=gen, device="cuda", dtype=torch.bfloat16).mul_(3.0)
+        y = torch.randint(0, vocab, (rows,), generator=gen, device="cuda")
+        z[-2, 7] += 40.0      # a dominant non-target in the last rows
+        y[-3] = IGNORE        # and an ignored row there
+        picked = torch.cat([torch.arange(4, device="cuda"), torch.arange(rows - 40, rows, device="cuda")])
+        assert int(picked[4]) * vocab >= 2**31
+        tol = DTYPES["bf16"][2]
+        for member, (_, _, alpha, t, kappa) in lc.MEMBERS.items():
+            ref = reference(OPS, z[picked], y[picked], member, alpha, t, kappa, ignore_index=IGNORE, reduction="none")
+            grad = torch.empty_like(z)
+            grad[picked] = math.nan
+            st, loss, _ = call(lib, member, lc.BFLOAT16, z, y, lc.REDUCTION_NONE, grad)
+            if not res.expect(f"{tag} {member} status", st == lc.OK, lib.last_error() if st else ""):
+                continue
+            res.add(f"{tag} {member}: loss of the first and last rows", rel_err(loss[picked], ref["loss"]), tol)
+            res.add(f"{tag} {member}: grad of the first and last rows", rel_err(grad[picked], ref["grad"]), tol)
+            del grad, loss
+        res.log(f"  {tag}: checked")
+        del z, y
+        torch.cuda.empty_cache()
+
+
 def run(lib, log, seed):
     res = Results(log)
     gen = torch.Generator(device="cuda")
     gen.manual_seed(seed)
     log(f"correctness: seed {seed}")
-    for part in (check_members, check_against_torch, check_contract):
+    for part in (check_members, check_against_torch, check_contract, check_large_index):
         try:
             part(lib, res, gen)
         except Exception as e:  # one broken part must not hide the others' results

@@ -31,7 +31,7 @@ def cpu_device(kwargs):
 
 
 def stub_torch_cuda():
-    for name in ("randn", "randint", "full", "empty", "zeros", "ones", "tensor"):
+    for name in ("randn", "randint", "full", "empty", "zeros", "ones", "tensor", "arange"):
         real = getattr(torch, name)
         setattr(torch, name, lambda *a, _real=real, **k: _real(*a, **cpu_device(k)))
     real_generator = torch.Generator
@@ -68,6 +68,8 @@ def stub_torch_cuda():
     cuda.empty_cache = lambda: None
     cuda.get_device_properties = lambda d: props
     cuda.device_count = lambda: 1
+    # No device memory to speak of: the N*V > 2^31 check skips itself (LARGE=1 runs it on host memory).
+    cuda.mem_get_info = lambda *a: ((64 << 30) if os.environ.get("LARGE") == "1" else 0, props.total_memory)
 
 
 def stub_library(fake_paths):

@@ -198,6 +198,25 @@ __device__ __forceinline__ void store_chunk(typename Tr::Storage *row, int64_t v
     }
 }
 
+// Asynchronous 16-byte copy from global to shared memory (cp.async, sm_80+): the data travels
+// without passing through registers, so a thread can have a whole row's chunks in flight. The
+// copies of a thread are visible to that thread after async_copy_wait_all(). Elsewhere (the host
+// compile of the emulator tests) a plain copy with the same result.
+__device__ __forceinline__ void async_copy_16(uint4 *shared_dst, const void *global_src) {
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 800
+    const unsigned dst = static_cast<unsigned>(__cvta_generic_to_shared(shared_dst));
+    asm volatile("cp.async.cg.shared.global [%0], [%1], 16;\n" ::"r"(dst), "l"(global_src) : "memory");
+#else
+    *shared_dst = *static_cast<const uint4 *>(global_src);
+#endif
+}
+
+__device__ __forceinline__ void async_copy_wait_all() {
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 800
+    asm volatile("cp.async.wait_all;\n" ::: "memory");
+#endif
+}
+
 // ---------------------------------------------------------------------------------------------
 // Reductions. A statistic type T provides identity(), combine(a, b) (commutative, evaluated
 // without contraction) and shfl_xor / shfl (member-wise warp shuffles). Every all-reduction ends

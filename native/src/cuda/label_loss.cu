@@ -236,6 +236,17 @@ __device__ void zero_gradient_row(typename Tr::Storage *grow, int64_t vocab, int
     }
 }
 
+// A chunk whose elements are all inside the row and none of which is the target: every chunk of
+// a row but one or two, taken without per-element tests.
+template <class Geo>
+__device__ __forceinline__ bool target_outside(int64_t k0, int64_t y) {
+    return static_cast<uint64_t>(y - k0) >= static_cast<uint64_t>(Geo::kVec);
+}
+template <class Geo>
+__device__ __forceinline__ bool plain_chunk(const Geo &geo, int64_t k0, int64_t y) {
+    return geo.full(k0) && target_outside<Geo>(k0, y);
+}
+
 // Tempered sums at beta over the non-target elements of the row.
 template <class Tr, class Group, class View>
 __device__ __forceinline__ TemperedSums tempered_sums(const Group &g, View &view, int64_t y, float nt_max,
@@ -245,20 +256,27 @@ __device__ __forceinline__ TemperedSums tempered_sums(const Group &g, View &view
     view.pass([&](const uint4 &raw, int64_t c) {
         float z[kVec];
         Tr::unpack(raw, z);
-        const ChunkSlots slots(view.geo, view.geo.first(c), y);
+        const int64_t k0 = view.geo.first(c);
         float cs = 0.f, cw1 = 0.f, cw2 = 0.f, cw3 = 0.f;
+        auto add = [&](float zi) {
+            const float d = zi - nt_max;
+            const float e = fast_exp(beta * d);
+            // A -inf logit has weight 0, not NaN.
+            const float ed = e > 0.f ? e * d : 0.f;
+            const float ed2 = e > 0.f ? ed * d : 0.f;
+            cs += e;
+            cw1 += ed;
+            cw2 += ed2;
+            cw3 += e > 0.f ? ed2 * d : 0.f;
+        };
+        if (plain_chunk(view.geo, k0, y)) {
 #pragma unroll
-        for (int i = 0; i < kVec; ++i) {
-            if (slots.valid(i) && i != slots.target) {
-                const float d = z[i] - nt_max;
-                const float e = fast_exp(beta * d);
-                // A -inf logit has weight 0, not NaN.
-                const float ed = e > 0.f ? e * d : 0.f;
-                const float ed2 = e > 0.f ? ed * d : 0.f;
-                cs += e;
-                cw1 += ed;
-                cw2 += ed2;
-                cw3 += e > 0.f ? ed2 * d : 0.f;
+            for (int i = 0; i < kVec; ++i) add(z[i]);
+        } else {
+            const ChunkSlots slots(view.geo, k0, y);
+#pragma unroll
+            for (int i = 0; i < kVec; ++i) {
+                if (slots.valid(i) && i != slots.target) add(z[i]);
             }
         }
         s += cs;
@@ -339,87 +357,167 @@ __device__ TemperedSolution solve_budget(const LossKernelParams &p, const Group 
     return {beta, t.s, t.w1 / t.s};
 }
 
-template <class Tr, class Group, class View>
-__device__ __forceinline__ void process_row(const LossKernelParams &p, int64_t row, float scale, const Group &g,
-                                            View &view) {
-    using Storage = typename Tr::Storage;
+// Options of pass 1 that depend only on the loss, not on the row.
+struct StatsOptions {
+    bool need_zsum;  // label smoothing and the budget rule use sum(z)
+    bool tempered;   // LABO: max/min over the non-targets
+
+    __device__ __forceinline__ explicit StatsOptions(const LossKernelParams &p)
+        : need_zsum(p.smoothing == LABO_SMOOTHING_UNIFORM ||
+                    (p.smoothing == LABO_SMOOTHING_TEMPERED && p.temperature_rule == LABO_TEMPERATURE_BUDGET)),
+          tempered(p.smoothing == LABO_SMOOTHING_TEMPERED) {}
+};
+
+__device__ __forceinline__ bool row_is_ignored(const LossKernelParams &p, int64_t y) {
+    // Targets outside [0, V) are refused by the host before this kernel runs; defensively ignored.
+    return y == p.ignore_index || y < 0 || y >= p.vocab;
+}
+
+// Pass 1 over one chunk: folds its elements into this thread's running statistics.
+template <class Tr, class Geo>
+__device__ __forceinline__ void accumulate_stats(RowStats &st, const uint4 &raw, const Geo &geo, int64_t c,
+                                                 int64_t y, const StatsOptions &opt) {
     constexpr int kVec = Tr::kVec;
-    const int64_t vocab = p.vocab;
-    const int64_t y = p.targets[row];
-    const bool leader = g.rank == 0;
-    Storage *grow = p.grad != nullptr ? static_cast<Storage *>(p.grad) + row * p.grad_stride : nullptr;
-
-    // Ignored rows (and, defensively, targets outside [0, V): the host refuses those before this
-    // kernel runs) contribute nothing.
-    if (y == p.ignore_index || y < 0 || y >= vocab) {
-        if (grow != nullptr) zero_gradient_row<Tr>(grow, vocab, g.rank, g.size());
-        if (leader) write_row_outputs(p, row, 0.f, f_nan(), 0.f, f_nan());
-        return;
-    }
-    const bool tempered = p.smoothing == LABO_SMOOTHING_TEMPERED;
-
-    // Pass 1.
-    const bool need_zsum = p.smoothing == LABO_SMOOTHING_UNIFORM ||
-                           (tempered && p.temperature_rule == LABO_TEMPERATURE_BUDGET);
-    RowStats st = RowStats::identity();
-    view.load_pass([&](const uint4 &raw, int64_t c) {
-        float z[kVec];
-        Tr::unpack(raw, z);
-        const ChunkSlots slots(view.geo, view.geo.first(c), y);
-        float cmax = -f_inf();
+    float z[kVec];
+    Tr::unpack(raw, z);
+    const int64_t k0 = geo.first(c);
+    if (plain_chunk(geo, k0, y)) {
+        float cmax = z[0], cmin = z[0];
 #pragma unroll
-        for (int i = 0; i < kVec; ++i) {
-            if (slots.valid(i)) cmax = fmaxf(cmax, z[i]);
-            if (i == slots.target) st.zy += z[i];
+        for (int i = 1; i < kVec; ++i) {
+            cmax = fmaxf(cmax, z[i]);
+            cmin = fminf(cmin, z[i]);
         }
-        if (cmax > st.m) {  // rescale the running sum to the new maximum
+        if (cmax > st.m) {
             st.s *= expf(st.m - cmax);
             st.m = cmax;
         }
         if (st.m != -f_inf()) {
+            float e = 0.f;
 #pragma unroll
-            for (int i = 0; i < kVec; ++i) {
-                if (slots.valid(i)) st.s += fast_exp(z[i] - st.m);
+            for (int i = 0; i < kVec; ++i) e += fast_exp(z[i] - st.m);
+            st.s += e;
+        }
+        if (opt.need_zsum) {
+            float t = 0.f;
+#pragma unroll
+            for (int i = 0; i < kVec; ++i) t += z[i];
+            st.zsum += t;
+        }
+        if (opt.tempered) {
+            st.nt_max = fmaxf(st.nt_max, cmax);
+            st.nt_min = fminf(st.nt_min, cmin);
+        }
+        return;
+    }
+    const ChunkSlots slots(geo, k0, y);
+    float cmax = -f_inf();
+#pragma unroll
+    for (int i = 0; i < kVec; ++i) {
+        if (slots.valid(i)) cmax = fmaxf(cmax, z[i]);
+        if (i == slots.target) st.zy += z[i];
+    }
+    if (cmax > st.m) {  // rescale the running sum to the new maximum
+        st.s *= expf(st.m - cmax);
+        st.m = cmax;
+    }
+    if (st.m != -f_inf()) {
+#pragma unroll
+        for (int i = 0; i < kVec; ++i) {
+            if (slots.valid(i)) st.s += fast_exp(z[i] - st.m);
+        }
+    }
+    if (opt.need_zsum) {
+#pragma unroll
+        for (int i = 0; i < kVec; ++i) {
+            if (slots.valid(i)) st.zsum += z[i];
+        }
+    }
+    if (opt.tempered) {
+#pragma unroll
+        for (int i = 0; i < kVec; ++i) {
+            if (slots.valid(i) && i != slots.target) {
+                st.nt_max = fmaxf(st.nt_max, z[i]);
+                st.nt_min = fminf(st.nt_min, z[i]);
             }
         }
-        if (need_zsum) {
-#pragma unroll
-            for (int i = 0; i < kVec; ++i) {
-                if (slots.valid(i)) st.zsum += z[i];
-            }
-        }
-        if (tempered) {
-#pragma unroll
-            for (int i = 0; i < kVec; ++i) {
-                if (slots.valid(i) && i != slots.target) {
-                    st.nt_max = fmaxf(st.nt_max, z[i]);
-                    st.nt_min = fminf(st.nt_min, z[i]);
-                }
-            }
-        }
-    });
-    st = g.allreduce(st);
+    }
+}
 
+// What the gradient pass needs of a solved row: grad_k = scale * (p_k - q_k) with
+// p_k = exp(z_k - m - log_s) and q = q_uniform + (1 - alpha) e_y + alpha r (LABO: r_k =
+// exp(beta (z_k - nt_max) - log_s_r) for k != y).
+struct GradientRule {
+    float m;
+    float log_s;
+    float scale;
+    float q_uniform;
+    float q_target;
+    float alpha;
+    bool tempered;
+    float beta;
+    float nt_max;
+    float log_s_r;
+};
+
+// Gradient of one chunk, into gk (elements outside the row get values that are never stored).
+template <class Tr, class Geo>
+__device__ __forceinline__ void gradient_chunk(const GradientRule &rule, const uint4 &raw, const Geo &geo,
+                                               int64_t k0, int64_t y, float (&gk)[Tr::kVec]) {
+    constexpr int kVec = Tr::kVec;
+    float z[kVec];
+    Tr::unpack(raw, z);
+    if (target_outside<Geo>(k0, y)) {  // (elements outside a partial chunk are computed, never stored)
+        if (rule.tempered) {
+#pragma unroll
+            for (int i = 0; i < kVec; ++i) {
+                const float q = rule.q_uniform + rule.alpha * fast_exp(rule.beta * (z[i] - rule.nt_max) - rule.log_s_r);
+                gk[i] = rule.scale * (fast_exp((z[i] - rule.m) - rule.log_s) - q);
+            }
+        } else {
+#pragma unroll
+            for (int i = 0; i < kVec; ++i) gk[i] = rule.scale * (fast_exp((z[i] - rule.m) - rule.log_s) - rule.q_uniform);
+        }
+        return;
+    }
+    const ChunkSlots slots(geo, k0, y);
+#pragma unroll
+    for (int i = 0; i < kVec; ++i) {
+        float q = rule.q_uniform;
+        if (i == slots.target) {
+            q += rule.q_target;
+        } else if (rule.tempered) {
+            q += rule.alpha * fast_exp(rule.beta * (z[i] - rule.nt_max) - rule.log_s_r);
+        }
+        gk[i] = rule.scale * (fast_exp((z[i] - rule.m) - rule.log_s) - q);
+    }
+}
+
+// Everything between pass 1 and the gradient pass for a row with a valid target y: the
+// group-reduced statistics `st` in, the row's outputs written (by the group's leader), the
+// gradient rule out. LABO runs its tempered passes over `view` here.
+template <class Tr, class Group, class View>
+__device__ __forceinline__ GradientRule solve_row(const LossKernelParams &p, int64_t row, int64_t y, float scale,
+                                                  const Group &g, View &view, const RowStats &st) {
     const float m = st.m;
     const float log_s = logf(st.s);
     const float zy = st.zy;
     const float p_target = expf((zy - m) - log_s);
     const float alpha = p.smoothing == LABO_SMOOTHING_NONE ? 0.f : p.alpha;
+    const bool tempered = p.smoothing == LABO_SMOOTHING_TEMPERED;
 
     float loss, temperature, entropy;
-    float q_uniform = 0.f;   // alpha / V for label smoothing
-    float beta = 0.f;        // LABO: r_k = exp(beta (z_k - nt_max) - log_s_r), k != y
-    float log_s_r = 0.f;
+    GradientRule rule{m, log_s, scale, 0.f, 1.f - alpha, alpha, tempered, 0.f, st.nt_max, 0.f};
     if (p.smoothing == LABO_SMOOTHING_NONE) {
         loss = log_s + (m - zy);
         temperature = f_nan();
         entropy = 0.f;
     } else if (p.smoothing == LABO_SMOOTHING_UNIFORM) {
-        const float mean = st.zsum / static_cast<float>(vocab);
+        const float mean = st.zsum / static_cast<float>(p.vocab);
         loss = log_s + (m - zy) + alpha * (zy - mean);
         temperature = f_inf();
-        entropy = logf(static_cast<float>(vocab));
-        q_uniform = alpha / static_cast<float>(vocab);
+        entropy = logf(static_cast<float>(p.vocab));
+        rule.q_uniform = alpha / static_cast<float>(p.vocab);
     } else {
         TemperedSolution sol;
         if (p.temperature_rule == LABO_TEMPERATURE_FIXED) {
@@ -433,34 +531,123 @@ __device__ __forceinline__ void process_row(const LossKernelParams &p, int64_t r
         const float mu = st.nt_max + static_cast<float>(sol.m1);  // E_r[z]
         loss = log_s + (m - zy) + alpha * (zy - mu);
         entropy = static_cast<float>(log(sol.s) - sol.beta * sol.m1);
-        beta = static_cast<float>(sol.beta);
-        log_s_r = static_cast<float>(log(sol.s));
+        rule.beta = static_cast<float>(sol.beta);
+        rule.log_s_r = static_cast<float>(log(sol.s));
     }
-    if (leader) write_row_outputs(p, row, loss, temperature, entropy, p_target);
+    if (g.rank == 0) write_row_outputs(p, row, loss, temperature, entropy, p_target);
+    return rule;
+}
 
-    // Pass 3: grad_k = scale * (p_k - q_k), q = (1 - alpha) e_y + alpha r.
+// One row, start to end, by one group: pass 1, the solve, the gradient pass.
+template <class Tr, class Group, class View>
+__device__ __forceinline__ void process_row(const LossKernelParams &p, int64_t row, float scale, const Group &g,
+                                            View &view) {
+    using Storage = typename Tr::Storage;
+    constexpr int kVec = Tr::kVec;
+    const int64_t vocab = p.vocab;
+    const int64_t y = p.targets[row];
+    Storage *grow = p.grad != nullptr ? static_cast<Storage *>(p.grad) + row * p.grad_stride : nullptr;
+
+    if (row_is_ignored(p, y)) {  // contributes nothing
+        if (grow != nullptr) zero_gradient_row<Tr>(grow, vocab, g.rank, g.size());
+        if (g.rank == 0) write_row_outputs(p, row, 0.f, f_nan(), 0.f, f_nan());
+        return;
+    }
+    const StatsOptions opt(p);
+    RowStats st = RowStats::identity();
+    view.load_pass([&](const uint4 &raw, int64_t c) { accumulate_stats<Tr>(st, raw, view.geo, c, y, opt); });
+    st = g.allreduce(st);
+    const GradientRule rule = solve_row<Tr>(p, row, y, scale, g, view, st);
+
     if (grow == nullptr) return;
     const bool same_phase = chunk_phase<Tr>(grow) == view.geo.phase;
-    const float q_target = 1.f - alpha;
-    const float nt_max = st.nt_max;
     view.pass([&](const uint4 &raw, int64_t c) {
-        float z[kVec];
-        Tr::unpack(raw, z);
         const int64_t k0 = view.geo.first(c);
-        const ChunkSlots slots(view.geo, k0, y);
         float gk[kVec];
-#pragma unroll
-        for (int i = 0; i < kVec; ++i) {
-            float q = q_uniform;
-            if (i == slots.target) {
-                q += q_target;
-            } else if (tempered) {
-                q += alpha * fast_exp(beta * (z[i] - nt_max) - log_s_r);
-            }
-            gk[i] = scale * (fast_exp((z[i] - m) - log_s) - q);
-        }
+        gradient_chunk<Tr>(rule, raw, view.geo, k0, y, gk);
         store_chunk<Tr>(grow, vocab, k0, same_phase && view.geo.full(k0), gk);
     });
+}
+
+// The block-smem path's row loop. A block is resident for several rows (grid = as many blocks
+// as fit on the device at once) and keeps the next row's load in flight while it works on the
+// current one: in the gradient sweep of row i each thread, right after writing its gradient
+// chunk c from shared memory, starts the asynchronous copy of its chunk c of row i + 1 into the
+// same slot. The whole next row is then on its way while row i's gradient is written, and the
+// statistics pass of row i + 1 reads shared memory. A thread only ever touches its own slots
+// (c = rank, rank + size, ...), so the pipeline needs no barriers beyond the reductions'.
+template <class Tr>
+__device__ __forceinline__ void start_chunk_load(uint4 *slot, const SharedRow<Tr> &view, int64_t c) {
+    const int64_t k0 = view.geo.first(c);
+    if (view.geo.full(k0)) {
+        async_copy_16(slot, view.row + k0);
+    } else {
+        *slot = load_chunk<Tr>(view.row, view.geo, c);
+    }
+}
+
+template <class Tr>
+__device__ __forceinline__ void pipelined_smem_rows(const LossKernelParams &p, float scale, const BlockGroup &g,
+                                                    uint4 *slots) {
+    using Storage = typename Tr::Storage;
+    constexpr int kVec = Tr::kVec;
+    const StatsOptions opt(p);
+    const Storage *logits = static_cast<const Storage *>(p.logits);
+    Storage *grad = static_cast<Storage *>(p.grad);
+
+    int64_t row = blockIdx.x;
+    if (row >= p.rows) return;
+    int64_t y = p.targets[row];
+    bool ignored = row_is_ignored(p, y);
+    SharedRow<Tr> view(logits + row * p.logits_stride, p.vocab, g.rank, g.size(), slots);
+    if (!ignored) {
+        for (int64_t c = g.rank; c < view.geo.chunks; c += g.size()) start_chunk_load<Tr>(&slots[c], view, c);
+    }
+
+    for (;;) {
+        // Row `row` is arriving in shared memory (unless ignored).
+        async_copy_wait_all();
+        GradientRule rule{};
+        if (!ignored) {
+            RowStats st = RowStats::identity();
+            view.pass([&](const uint4 &raw, int64_t c) { accumulate_stats<Tr>(st, raw, view.geo, c, y, opt); });
+            st = g.allreduce(st);
+            rule = solve_row<Tr>(p, row, y, scale, g, view, st);
+        } else if (g.rank == 0) {
+            write_row_outputs(p, row, 0.f, f_nan(), 0.f, f_nan());
+        }
+
+        const int64_t next = row + gridDim.x;
+        const bool has_next = next < p.rows;
+        const int64_t y_next = has_next ? p.targets[next] : p.ignore_index;
+        const bool load_next = has_next && !row_is_ignored(p, y_next);
+        const SharedRow<Tr> next_view(logits + (has_next ? next : row) * p.logits_stride, p.vocab, g.rank, g.size(),
+                                      slots);
+        Storage *grow = grad != nullptr ? grad + row * p.grad_stride : nullptr;
+        const bool same_phase = grow != nullptr && chunk_phase<Tr>(grow) == view.geo.phase;
+        const int64_t cur_chunks = grow != nullptr ? view.geo.chunks : 0;
+        const int64_t next_chunks = load_next ? next_view.geo.chunks : 0;
+        const int64_t n = cur_chunks > next_chunks ? cur_chunks : next_chunks;
+        for (int64_t c = g.rank; c < n; c += g.size()) {
+            if (c < cur_chunks) {
+                const int64_t k0 = view.geo.first(c);
+                float gk[kVec];
+                if (ignored) {
+#pragma unroll
+                    for (int i = 0; i < kVec; ++i) gk[i] = 0.f;
+                } else {
+                    gradient_chunk<Tr>(rule, slots[c], view.geo, k0, y, gk);
+                }
+                store_chunk<Tr>(grow, p.vocab, k0, same_phase && view.geo.full(k0), gk);
+            }
+            if (c < next_chunks) start_chunk_load<Tr>(&slots[c], next_view, c);
+        }
+        if (!has_next) return;
+        row = next;
+        y = y_next;
+        ignored = !load_next;
+        view = next_view;
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -483,17 +670,24 @@ __global__ void __launch_bounds__(kWarpPathThreads) label_loss_warp_kernel(const
     }
 }
 
+// Up to 1024 threads of at most 64 registers: the chunk arithmetic is what limits these kernels,
+// so a multiprocessor wants as many warps as it can hold, and the asynchronous loads keep memory
+// busy. (Both are build-time settings for tuning experiments: bench/gpu/compare_builds.py times
+// such builds side by side.)
+#ifndef LABO_SMEM_PATH_MAX_THREADS
+#define LABO_SMEM_PATH_MAX_THREADS 1024
+#endif
+#ifndef LABO_SMEM_PATH_MIN_BLOCKS
+#define LABO_SMEM_PATH_MIN_BLOCKS 1
+#endif
+constexpr int kSmemPathMaxThreads = LABO_SMEM_PATH_MAX_THREADS;
+
 template <class Tr>
-__global__ void __launch_bounds__(kMaxBlockThreads) label_loss_block_smem_kernel(const LossKernelParams p) {
+__global__ void __launch_bounds__(kSmemPathMaxThreads, LABO_SMEM_PATH_MIN_BLOCKS) label_loss_block_smem_kernel(const LossKernelParams p) {
     extern __shared__ __align__(16) unsigned char dynamic_smem[];
     const BlockGroup g(dynamic_smem);
-    uint4 *chunks = reinterpret_cast<uint4 *>(dynamic_smem + kReduceScratchBytes);
-    const float scale = gradient_scale(p);
-    for (int64_t row = blockIdx.x; row < p.rows; row += gridDim.x) {
-        const auto *lrow = static_cast<const typename Tr::Storage *>(p.logits) + row * p.logits_stride;
-        SharedRow<Tr> view(lrow, p.vocab, g.rank, g.size(), chunks);
-        process_row<Tr>(p, row, scale, g, view);
-    }
+    uint4 *slots = reinterpret_cast<uint4 *>(dynamic_smem + kReduceScratchBytes);
+    pipelined_smem_rows<Tr>(p, gradient_scale(p), g, slots);
 }
 
 template <class Tr>
@@ -552,9 +746,9 @@ labo_status choose_path(int vec, int64_t vocab, int device, Path *path) {
     const int64_t smem = kReduceScratchBytes + max_chunks * 16;
     if (smem <= optin) {
         path->kind = PathKind::kBlockShared;
-        // About 8 chunks per thread, 128 .. 1024 threads.
+        // About 8 chunks per thread, 128 .. 512 threads.
         const int64_t want = pow2_ceil((max_chunks + 7) / 8);
-        path->threads = static_cast<int>(want < 128 ? 128 : want > kMaxBlockThreads ? kMaxBlockThreads : want);
+        path->threads = static_cast<int>(want < 128 ? 128 : want > kSmemPathMaxThreads ? kSmemPathMaxThreads : want);
         path->smem = static_cast<size_t>(smem);
     } else {
         path->kind = PathKind::kBlockStream;
@@ -599,7 +793,17 @@ labo_status launch_typed(const LossKernelParams &p, int device, cudaStream_t str
                     return report_cuda_error(error, "cudaFuncSetAttribute(MaxDynamicSharedMemorySize)");
                 }
             }
-            label_loss_block_smem_kernel<Tr><<<grid_for(p.rows), path.threads, path.smem, stream>>>(p);
+            // Persistent blocks: as many as are resident at once, each looping over its rows.
+            int per_sm = 0;
+            int sms = 0;
+            cudaError_t error = cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, label_loss_block_smem_kernel<Tr>,
+                                                                              path.threads, path.smem);
+            if (error != cudaSuccess) return report_cuda_error(error, "cudaOccupancyMaxActiveBlocksPerMultiprocessor");
+            error = cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device);
+            if (error != cudaSuccess) return report_cuda_error(error, "cudaDeviceGetAttribute(MultiProcessorCount)");
+            const int64_t resident = static_cast<int64_t>(per_sm < 1 ? 1 : per_sm) * (sms < 1 ? 1 : sms);
+            const unsigned grid = grid_for(p.rows < resident ? p.rows : resident);
+            label_loss_block_smem_kernel<Tr><<<grid, path.threads, path.smem, stream>>>(p);
             return check_launch("label_loss_block_smem_kernel launch");
         }
         case PathKind::kBlockStream:

@@ -89,6 +89,8 @@ namespace emu {
 namespace {
 
 constexpr long long kDefaultOptinSmem = 232448;  // H100: 227 KiB
+// Few multiprocessors, so that persistent blocks (grid = resident blocks) loop over several rows.
+constexpr int kMultiProcessors = 2;
 constexpr size_t kDefaultDynamicSmemLimit = 48 * 1024;
 constexpr size_t kStackBytes = 256 * 1024;
 constexpr cudaError_t kLaunchFailure = static_cast<cudaError_t>(719);  // cudaErrorLaunchFailure
@@ -441,7 +443,16 @@ cudaError_t cudaPointerGetAttributes(cudaPointerAttributes *attributes, const vo
 }
 cudaError_t cudaDeviceGetAttribute(int *value, cudaDeviceAttr attribute, int device) {
     if (device != 0) return cudaErrorInvalidValue;
-    *value = attribute == cudaDevAttrMaxSharedMemoryPerBlockOptin ? static_cast<int>(state().optin_smem) : 1;
+    switch (attribute) {
+        case cudaDevAttrMaxSharedMemoryPerBlockOptin:
+            *value = static_cast<int>(state().optin_smem);
+            break;
+        case cudaDevAttrMultiProcessorCount:
+            *value = emu::kMultiProcessors;
+            break;
+        default:
+            *value = 1;
+    }
     return cudaSuccess;
 }
 cudaError_t cudaMallocAsync(void **p, size_t bytes, cudaStream_t) {

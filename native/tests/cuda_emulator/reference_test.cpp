@@ -196,21 +196,25 @@ void run_case(const Case &cs) {
         const int64_t i = loff + row * lstride + k;
         z[i] = emutest::put_element(logits.data(), i, dt, v);
     };
+    // Special rows sit at the start, or in calls of many rows at the end (rows that persistent
+    // blocks reach late in their loop).
+    const int64_t s0 = N > 32 ? N - 2 : 0, s1 = N > 32 ? N - 1 : 1;
     if (cs.special == EQUAL_ROW && N > 1) {
-        for (int64_t k = 0; k < V; ++k) set_logit(1, k, 0.75f);
+        for (int64_t k = 0; k < V; ++k) set_logit(s1, k, 0.75f);
     }
     if (cs.special == TOP_TIE && N > 1) {
-        set_logit(1, 0, 9.f);
-        set_logit(1, 1, 9.f);
+        set_logit(s1, 0, 9.f);
+        set_logit(s1, 1, 9.f);
     }
-    if (cs.special == NEG_INF) set_logit(0, 0, -INFINITY);
+    if (cs.special == NEG_INF) set_logit(s0, 0, -INFINITY);
 
     std::vector<int64_t> targets(static_cast<size_t>(N));
     std::uniform_int_distribution<int64_t> pick(0, V - 1);
     for (auto &t : targets) t = pick(rng);
     if (N > 2) targets[2] = c.ignore_index;
+    if (N > 32) targets[static_cast<size_t>(N - 5)] = c.ignore_index;
     if (cs.special == ALL_IGNORED) std::fill(targets.begin(), targets.end(), c.ignore_index);
-    if (cs.special == NEG_INF && targets[0] == 0) targets[0] = 1;
+    if (cs.special == NEG_INF && targets[static_cast<size_t>(s0)] == 0) targets[static_cast<size_t>(s0)] = 1;
     emutest::DeviceBuffer target_buf(static_cast<size_t>(N) * 8);
     std::memcpy(target_buf.data(), targets.data(), static_cast<size_t>(N) * 8);
 
@@ -404,6 +408,22 @@ void run_reference_tests(uint64_t seed) {
     run_case({LABO_DTYPE_FLOAT16, uniform(2, 18), 4500, CONTIG, kConfigs[0], next_seed()});
     run_case({LABO_DTYPE_FLOAT32, uniform(4100, 5000), 2, MISMATCH, kConfigs[8], next_seed()});
     run_case({LABO_DTYPE_BFLOAT16, uniform(24100, 25000), 2, PHASED, kConfigs[2], next_seed()});
+
+    // The shared-memory path's persistent blocks with more rows than are resident (the emulator's
+    // device has 2 multiprocessors): every block pipelines several rows, with each configuration
+    // and layout and with special rows; and rows long enough that one block fills a multiprocessor.
+    for (labo_dtype dt : kDtypes) {
+        const int64_t warp_max = warp_brackets(dt).back().hi;
+        for (size_t ci = 0; ci < kNumConfigs; ++ci) {
+            const Layout layout = static_cast<Layout>((ci + 1 + static_cast<size_t>(dt)) % kNumLayouts);
+            run_case({dt, uniform(warp_max + 1, 2 * warp_max), uniform(40, 80), layout, kConfigs[ci], next_seed()});
+        }
+    }
+    for (Special sp : {EQUAL_ROW, TOP_TIE, NEG_INF, ALL_IGNORED}) {
+        run_case({LABO_DTYPE_BFLOAT16, uniform(2100, 4000), 41, INPLACE, kConfigs[8], next_seed(), sp});
+    }
+    run_case({LABO_DTYPE_FLOAT32, uniform(30000, 31000), 5, PHASED, kConfigs[8], next_seed()});
+    run_case({LABO_DTYPE_BFLOAT16, uniform(60000, 62000), 5, INPLACE, kConfigs[3], next_seed()});
 
     // Every path was taken for every dtype.
     emutest::begin_case("reference: every kernel path exercised");

@@ -1,5 +1,6 @@
 package org.labo4j.cuda;
 
+import java.nio.charset.StandardCharsets;
 import org.bytedeco.javacpp.BytePointer;
 import org.labo4j.LaboException;
 import org.labo4j.nativeapi.LaboCudaNative;
@@ -16,8 +17,22 @@ public final class CudaDevices {
     public static String name(int device) {
         try (BytePointer buffer = new BytePointer(256)) {
             LaboException.throwIfFailed(LaboCudaNative.labo_cuda_device_name(device, buffer, 256));
-            return buffer.getString();
+            return untilNul(buffer);
         }
+    }
+
+    /**
+     * The C string at the start of {@code buffer}. (BytePointer.getString() of a sized buffer reads
+     * up to its limit, past the terminating NUL.)
+     */
+    static String untilNul(BytePointer buffer) {
+        byte[] bytes = new byte[Math.toIntExact(buffer.limit() - buffer.position())];
+        buffer.get(bytes);
+        int length = 0;
+        while (length < bytes.length && bytes[length] != 0) {
+            length++;
+        }
+        return new String(bytes, 0, length, StandardCharsets.UTF_8);
     }
 
     public static void synchronize(int device) {

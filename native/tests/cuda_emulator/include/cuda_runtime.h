@@ -147,7 +147,11 @@ inline float __half2float(__half h) { _Float16 v; std::memcpy(&v, &h.x, 2); retu
 // emu_register_device_memory() in tests); there is one device, 0.
 enum cudaMemoryType { cudaMemoryTypeUnregistered = 0, cudaMemoryTypeHost = 1, cudaMemoryTypeDevice = 2, cudaMemoryTypeManaged = 3 };
 struct cudaPointerAttributes { cudaMemoryType type; int device; void *devicePointer; void *hostPointer; };
-enum cudaDeviceAttr { cudaDevAttrMaxSharedMemoryPerBlockOptin = 97, cudaDevAttrMemoryPoolsSupported = 115 };
+enum cudaDeviceAttr {
+    cudaDevAttrMultiProcessorCount = 16,
+    cudaDevAttrMaxSharedMemoryPerBlockOptin = 97,
+    cudaDevAttrMemoryPoolsSupported = 115
+};
 enum cudaFuncAttribute { cudaFuncAttributeMaxDynamicSharedMemorySize = 8 };
 enum cudaMemcpyKind { cudaMemcpyHostToHost, cudaMemcpyHostToDevice, cudaMemcpyDeviceToHost, cudaMemcpyDeviceToDevice };
 const char *cudaGetErrorString(cudaError_t);
@@ -170,5 +174,15 @@ cudaError_t cudaFuncSetAttribute(Kernel *kernel, cudaFuncAttribute attribute, in
     if (attribute != cudaFuncAttributeMaxDynamicSharedMemorySize || value < 0 || value > emu::optin_shared_memory())
         return cudaErrorInvalidValue;
     emu::set_max_dynamic_smem(reinterpret_cast<uintptr_t>(kernel), value);
+    return cudaSuccess;
+}
+// A model of an SM with 2048 threads and 228 KiB of shared memory (1 KiB reserved per block);
+// registers are not modelled.
+template <class Kernel>
+cudaError_t cudaOccupancyMaxActiveBlocksPerMultiprocessor(int *blocks, Kernel *, int block_size, size_t smem) {
+    if (blocks == nullptr || block_size <= 0) return cudaErrorInvalidValue;
+    const long long by_threads = 2048 / block_size;
+    const long long by_smem = (228 * 1024) / (static_cast<long long>(smem) + 1024);
+    *blocks = static_cast<int>(by_threads < by_smem ? by_threads : by_smem);
     return cudaSuccess;
 }

@@ -123,6 +123,7 @@ class CudaKernelAgreementTest {
     void deviceNameAndEventTimingWork() {
         final String name = CudaDevices.name(DEVICE);
         assertFalse(name.isBlank());
+        assertTrue(name.chars().allMatch(ch -> ch >= 0x20 && ch < 0x7f), "printable device name: " + name);
         // The benchmark's headline shape, timed from Java: the same kernels the Python check times.
         final int rows = 8192, vocab = 32000, repeats = 30;
         final long[] y = new Random(seed).longs(rows, 0, vocab).toArray();

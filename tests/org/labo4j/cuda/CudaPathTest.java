@@ -21,6 +21,16 @@ import org.labo4j.nativeapi.LaboNative;
 class CudaPathTest {
 
     @Test
+    void aDeviceNameEndsAtItsTerminatingNul() {
+        try (org.bytedeco.javacpp.BytePointer buffer = new org.bytedeco.javacpp.BytePointer(16)) {
+            buffer.put(new byte[] {'H', '2', '0', '0', 0, 'x', 'y', 0, 0, 0, 0, 0, 0, 0, 0, 0});
+            assertEquals("H200", CudaDevices.untilNul(buffer));
+            buffer.put(new byte[] {'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o', 'p'});
+            assertEquals("abcdefghijklmnop", CudaDevices.untilNul(buffer), "no NUL: the whole buffer");
+        }
+    }
+
+    @Test
     void withoutADeviceEveryEntryPointReportsNoCudaDevice() {
         Assumptions.assumeTrue(CudaDevices.count() == 0, "a CUDA device is present: see the on-device test");
         final LaboException alloc = assertThrows(LaboException.class, () -> DeviceBuffer.allocate(0, 1024));

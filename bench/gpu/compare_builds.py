@@ -1,0 +1,74 @@
+"""Times builds of liblabo.so side by side on the same inputs (a tuning experiment): the packed
+library and the variants made by bench/gpu/pack-variants.sh, fused forward+backward (MEAN,
+separate gradient) at the GPU check's large shapes, next to a device-to-device copy. Same timing
+method as timing.py. Writes compare_builds.md under --out.
+
+Usage: python3 bench/gpu/compare_builds.py --lib NAME=path.so [--lib NAME=path.so.gz ...] --out $OUT
+"""
+import argparse
+import gzip
+import os
+import shutil
+import sys
+
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import labo_ctypes as lc  # noqa: E402
+import timing  # noqa: E402
+
+SHAPES = [(8192, 32000), (16384, 50257)]
+MEMBERS = ["CE", "LS", "LABO-fixed", "LABO-budget"]
+
+
+def load(spec, scratch):
+    name, path = spec.split("=", 1)
+    if path.endswith(".gz"):  # each build gets a file of its own name, so each is loaded on its own
+        plain = os.path.join(scratch, f"liblabo-{name}.so")
+        with gzip.open(path) as src, open(plain, "wb") as dst:
+            shutil.copyfileobj(src, dst)
+        path = plain
+    return name, lc.LaboLib(path)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--lib", action="append", required=True, help="NAME=path (.so or .so.gz)")
+    ap.add_argument("--out", default=os.environ.get("OUT", "/tmp"))
+    args = ap.parse_args()
+    scratch = "/tmp/labo4j-builds"
+    os.makedirs(scratch, exist_ok=True)
+    libs = [load(spec, scratch) for spec in args.lib]
+    gen = torch.Generator(device="cuda")
+    gen.manual_seed(11)
+    l2 = int(getattr(torch.cuda.get_device_properties(0), "L2_cache_size", 50 * 2**20))
+    timer = timing.Timer()
+    names = [n for n, _ in libs]
+    lines = [f"# Builds compared on {torch.cuda.get_device_name(0)}", "",
+             "median ms of fused forward+backward (x copy); separate gradient, MEAN", "",
+             "| shape | dtype | member | copy | " + " | ".join(names) + " |",
+             "| --- | --- | --- | ---: | " + " | ".join("---:" for _ in names) + " |"]
+    for rows, vocab in SHAPES:
+        for dname in ("fp32", "bf16"):
+            dtype, code = timing.DTYPES[dname]
+            inp = timing.Inputs(rows, vocab, dtype, l2, gen)
+            copy = timer.measure(lambda i: inp.scratch.copy_(inp.z[i % inp.n]), lambda i: inp.flush_l2())["median_ms"]
+            paths = {n: lib.kernel_path(code, vocab) for n, lib in libs}
+            for member in MEMBERS:
+                cells = []
+                for name, lib in libs:
+                    fn, prep = timing.labo_variant(lib, member, code, inp, in_place=False)
+                    ms = timer.measure(fn, prep)["median_ms"]
+                    cells.append(f"{ms:.4f} ({ms / copy:.2f})")
+                line = f"| {rows}x{vocab} | {dname} | {member} | {copy:.4f} | " + " | ".join(cells) + " |"
+                print(line, paths, flush=True)
+                lines.append(line)
+            del inp
+            torch.cuda.empty_cache()
+    with open(os.path.join(args.out, "compare_builds.md"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Builds variants of the CUDA library for a tuning experiment and adds them to the GPU pack
+# (bench/gpu-pack/variants/NAME.so.gz, sm_90 only), for bench/gpu/compare_builds.py to time
+# side by side with the packed library. Each argument is NAME=NVCC_DEFINES, e.g.
+#   bash bench/gpu/pack-variants.sh "t1024b1=-DLABO_SMEM_PATH_MAX_THREADS=1024 -DLABO_SMEM_PATH_MIN_BLOCKS=1"
+# Run after bench/gpu/pack.sh (which empties the pack).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+OUT=bench/gpu-pack/variants
+[[ -d bench/gpu-pack ]] || { echo "pack-variants.sh: run bench/gpu/pack.sh first" >&2; exit 1; }
+mkdir -p "$OUT"
+for spec in "$@"; do
+  name=${spec%%=*}
+  defines=${spec#*=}
+  build=target/gpu-variant-$name
+  cmake -S native -B "$build" -DCMAKE_BUILD_TYPE=Release -DLABO_CUDA_ARCHITECTURES=90 \
+    -DCMAKE_CUDA_FLAGS="$defines" >/dev/null
+  cmake --build "$build" --target labo -j "${JOBS:-2}" >/dev/null
+  gzip -9 -c "$build/liblabo.so" > "$OUT/$name.so.gz"
+  echo "$name: $defines ($(du -h "$OUT/$name.so.gz" | cut -f1))" | tee -a "$OUT/VARIANTS.txt"
+done
