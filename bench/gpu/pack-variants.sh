@@ -2,7 +2,8 @@
 # Builds variants of the CUDA library for a tuning experiment and adds them to the GPU pack
 # (bench/gpu-pack/variants/NAME.so.gz, sm_90 only), for bench/gpu/compare_builds.py to time
 # side by side with the packed library. Each argument is NAME=NVCC_DEFINES, e.g.
-#   bash bench/gpu/pack-variants.sh "t1024b1=-DLABO_SMEM_PATH_MAX_THREADS=1024 -DLABO_SMEM_PATH_MIN_BLOCKS=1"
+#   bash bench/gpu/pack-variants.sh "fp32-512x2=-DLABO_SMEM_PATH_THREADS_32BIT=512 -DLABO_SMEM_PATH_MIN_BLOCKS_32BIT=2"
+# (the settings are the LABO_SMEM_PATH_* macros of native/src/cuda/label_loss.cu)
 # Run after bench/gpu/pack.sh (which empties the pack).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."

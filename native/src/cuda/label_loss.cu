@@ -670,20 +670,29 @@ __global__ void __launch_bounds__(kWarpPathThreads) label_loss_warp_kernel(const
     }
 }
 
-// Up to 1024 threads of at most 64 registers: the chunk arithmetic is what limits these kernels,
-// so a multiprocessor wants as many warps as it can hold, and the asynchronous loads keep memory
-// busy. (Both are build-time settings for tuning experiments: bench/gpu/compare_builds.py times
-// such builds side by side.)
-#ifndef LABO_SMEM_PATH_MAX_THREADS
-#define LABO_SMEM_PATH_MAX_THREADS 1024
+// Block shape of the smem path. The chunk arithmetic is what limits these kernels, so the
+// multiprocessor wants as many warps as it holds (64 registers a thread): fp32 rows, whose shared
+// memory lets one block fit at the headline sizes, take 1024 threads; 16-bit rows, half as large,
+// take two blocks of 512. Measured on an H200 (bench/results/gpu-2026-11-27-h200/compare_builds.md).
+// Build-time settings for tuning experiments (bench/gpu/pack-variants.sh, compare_builds.py).
+#ifndef LABO_SMEM_PATH_THREADS_32BIT
+#define LABO_SMEM_PATH_THREADS_32BIT 1024
 #endif
-#ifndef LABO_SMEM_PATH_MIN_BLOCKS
-#define LABO_SMEM_PATH_MIN_BLOCKS 1
+#ifndef LABO_SMEM_PATH_MIN_BLOCKS_32BIT
+#define LABO_SMEM_PATH_MIN_BLOCKS_32BIT 1
 #endif
-constexpr int kSmemPathMaxThreads = LABO_SMEM_PATH_MAX_THREADS;
+#ifndef LABO_SMEM_PATH_THREADS_16BIT
+#define LABO_SMEM_PATH_THREADS_16BIT 512
+#endif
+#ifndef LABO_SMEM_PATH_MIN_BLOCKS_16BIT
+#define LABO_SMEM_PATH_MIN_BLOCKS_16BIT 2
+#endif
+constexpr int smem_path_max_threads(int vec) { return vec == 4 ? LABO_SMEM_PATH_THREADS_32BIT : LABO_SMEM_PATH_THREADS_16BIT; }
+constexpr int smem_path_min_blocks(int vec) { return vec == 4 ? LABO_SMEM_PATH_MIN_BLOCKS_32BIT : LABO_SMEM_PATH_MIN_BLOCKS_16BIT; }
 
 template <class Tr>
-__global__ void __launch_bounds__(kSmemPathMaxThreads, LABO_SMEM_PATH_MIN_BLOCKS) label_loss_block_smem_kernel(const LossKernelParams p) {
+__global__ void __launch_bounds__(smem_path_max_threads(Tr::kVec), smem_path_min_blocks(Tr::kVec))
+    label_loss_block_smem_kernel(const LossKernelParams p) {
     extern __shared__ __align__(16) unsigned char dynamic_smem[];
     const BlockGroup g(dynamic_smem);
     uint4 *slots = reinterpret_cast<uint4 *>(dynamic_smem + kReduceScratchBytes);
@@ -746,9 +755,10 @@ labo_status choose_path(int vec, int64_t vocab, int device, Path *path) {
     const int64_t smem = kReduceScratchBytes + max_chunks * 16;
     if (smem <= optin) {
         path->kind = PathKind::kBlockShared;
-        // About 8 chunks per thread, 128 .. 512 threads.
+        // About 8 chunks per thread, from 128 threads up to the dtype's block size.
         const int64_t want = pow2_ceil((max_chunks + 7) / 8);
-        path->threads = static_cast<int>(want < 128 ? 128 : want > kSmemPathMaxThreads ? kSmemPathMaxThreads : want);
+        const int most = smem_path_max_threads(vec);
+        path->threads = static_cast<int>(want < 128 ? 128 : want > most ? most : want);
         path->smem = static_cast<size_t>(smem);
     } else {
         path->kind = PathKind::kBlockStream;
