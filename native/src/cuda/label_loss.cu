@@ -5,8 +5,10 @@
 // the logits to the gradient write:
 //   - warp path   : a group of 4..32 lanes of one warp per row, the row in registers
 //                   (up to 8 16-byte chunks per lane: V <= ~1020 fp32, ~2040 bf16/fp16);
-//   - block-smem  : a block per row, the row in dynamic shared memory in its own dtype
+//   - block-smem  : a block per row at a time, the row in dynamic shared memory in its own dtype
 //                   (up to the device's opt-in limit: ~57K fp32 / ~115K bf16 on an H100);
+//                   persistent blocks that copy the next row in (cp.async) while writing the
+//                   current row's gradient (pipelined_smem_rows);
 //   - block-stream: a block per row for longer rows; every pass re-reads the row from global
 //                   memory (L2), the result is the same.
 // The row algorithm (process_row) is written once against a "row view" (RegisterRow, SharedRow,
@@ -17,7 +19,9 @@
 // Passes over a row: (1) max, online sum of exp, sum of z, z_y, max/min over non-targets;
 // (2) LABO only: tempered sums at beta = 1/T (budget rule: the Halley/bisection solve, one pass
 // per step but the last); (3) the gradient write. Accumulation is in fp32 (the budget solve's sums:
-// fp32 within a 16-byte chunk, fp64 across chunks and threads).
+// fp32 within a 16-byte chunk, fp64 across chunks and threads). These kernels are bound by the
+// instructions they issue per element (Nsight Compute on an H200), so the chunks that hold neither
+// a row end nor the target, all but one or two per row, skip the per-element tests.
 #include <climits>
 #include <cstdint>
 

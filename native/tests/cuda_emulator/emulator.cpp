@@ -38,6 +38,10 @@
 //     for a partner that exited or never shuffles again is a deadlock.
 //   - 16-byte vector accesses (uint4) must be 16-byte aligned and lie entirely inside device memory
 //     or the block's dynamic shared memory.
+//   - A device of 2 multiprocessors (cudaDevAttrMultiProcessorCount) and a simple occupancy model
+//     (cudaOccupancyMaxActiveBlocksPerMultiprocessor: 2048 threads, 228 KiB of shared memory an
+//     SM), so that persistent grids are small and each block loops over several rows. cp.async
+//     (sm_80+) is compiled as a plain copy here: the emulator cannot find a missing wait.
 //   - Launch configuration: grid >= 1, 1 <= block <= 1024, dynamic shared memory at most the opt-in
 //     limit (settable, to force the streaming path) and above 48 KiB only after
 //     cudaFuncSetAttribute(MaxDynamicSharedMemorySize) for that kernel; a violation refuses the
