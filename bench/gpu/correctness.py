@@ -240,7 +240,8 @@ def check_contract(lib, res, gen):
 def check_large_index(lib, res, gen):
     """Rows past element 2^31 (N*V > 2^31, bf16): any 32-bit index arithmetic would read or write the
     wrong place there. Only a few rows at each end are compared with the reference (rows are
-    independent), so the check costs two launches per member and about 9 GB of device memory."""
+    independent), so the check costs one launch per member and row length and about 9 GB of device
+    memory."""
     for vocab in (32000, 262147):
         rows = (2**31) // vocab + 64
         need = 2 * rows * vocab * 2 + (1 << 30)
