@@ -36,6 +36,9 @@ def main():
     ap.add_argument("--lib", action="append", required=True, help="NAME=path (.so or .so.gz)")
     ap.add_argument("--out", default=os.environ.get("OUT", "/tmp"))
     args = ap.parse_args()
+    if not torch.cuda.is_available():
+        print("no CUDA device: nothing to compare")
+        return 2
     scratch = "/tmp/labo4j-builds"
     os.makedirs(scratch, exist_ok=True)
     libs = [load(spec, scratch) for spec in args.lib]

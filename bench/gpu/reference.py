@@ -118,6 +118,17 @@ def budget_beta(ops, z, y, eps, iterations=100):
     return ops.where(flat, 0.0, 0.5 * (lo + hi))
 
 
+def tempered_kl(ops, z, y, temperature):
+    """Per row, KL(r(1/T) || u_{-y}) at the given temperatures ([rows]; inf: r uniform, 0: the limit
+    T -> 0, taken at T = 1e-30). The budget rule's contract is on this value (METHOD.md section 3)."""
+    xp = ops.xp
+    z = ops.f64(z)
+    t = ops.f64(temperature)[:, None]
+    t = ops.where(t > 0, t, 1e-30)
+    beta = ops.where(xp.isinf(t), 0.0, 1.0 / t)
+    return math.log(z.shape[1] - 1) - _tempered(ops, z, y, beta)[1][:, 0]
+
+
 def reference(ops, z, y, member, alpha=0.0, temperature=1.0, kappa=0.0, ignore_index=-100, reduction="mean"):
     """fp64 loss, gradient and diagnostics of `member` ("CE", "LS", "LABO-fixed", "LABO-budget").
 

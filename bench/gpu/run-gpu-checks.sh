@@ -6,8 +6,10 @@
 #   env     nvidia-smi, torch, the pack's contents
 #   java    the CUDA-path tests through the JUnit console launcher on the packed Java runtime
 #   python  gpu_check.py: correctness against fp64 and PyTorch, then timings
+#   builds  only when the pack holds variants (bench/gpu/pack-variants.sh): compare_builds.py times
+#           them side by side with the packed library
 # Logs and results go to $OUT (env.log, java.log, python.log, gpu_check.md, gpu_check.json,
-# summary.txt); the short table is printed last. Exit status: 0 only if every stage passed.
+# summary.txt, and with variants builds.log, compare_builds.md); the short table is printed last. Exit status: 0 only if every stage passed.
 # On a machine without a GPU the same script runs too: the Java tests skip their GPU half, and
 # gpu_check.py stops at once (exit 2) saying there is no device.
 set -u -o pipefail
@@ -19,6 +21,7 @@ mkdir -p "$OUT"
 ENV_S=${ENV_S:-45}
 JAVA_S=${JAVA_S:-150}
 PYTHON_S=${PYTHON_S:-330}
+BUILDS_S=${BUILDS_S:-150}
 TIMING_BUDGET_S=${TIMING_BUDGET_S:-200}
 PYTHON=${PYTHON:-python3}  # on the device machine, the python3 that holds PyTorch
 
@@ -60,6 +63,12 @@ python_checks() {
   PYTHONUNBUFFERED=1 "$PYTHON" bench/gpu/gpu_check.py --lib "$LIB" --out "$OUT" --timing-budget-s "$TIMING_BUDGET_S"
 }
 
+compare_builds() {
+  local args=(--lib "packed=$LIB") v
+  for v in "$PACK"/variants/*.so.gz; do args+=(--lib "$(basename "$v" .so.gz)=$v"); done
+  PYTHONUNBUFFERED=1 "$PYTHON" bench/gpu/compare_builds.py "${args[@]}" --out "$OUT"
+}
+
 if [[ ! -x "$PACK/jre/bin/java" || ! -f "$PACK/lib/labo4j.jar" ]]; then
   echo "no pack at $PACK: run bash bench/gpu/pack.sh here first, and carry it (carry: [\"$PACK\"])" >&2
   exit 2
@@ -78,10 +87,11 @@ if ! grep -q 'libgomp\.so\.1 ' <<<"$(ldconfig -p 2>/dev/null)"; then
 fi
 # Functions run in a child bash so that timeout can stop them.
 export PACK OUT LIB TIMING_BUDGET_S PYTHON
-export -f env_info java_tests python_checks
+export -f env_info java_tests python_checks compare_builds
 stage env "$ENV_S" bash -c env_info
 stage java "$JAVA_S" bash -c java_tests
 stage python "$PYTHON_S" bash -c python_checks
+if compgen -G "$PACK/variants/*.so.gz" >/dev/null; then stage builds "$BUILDS_S" bash -c compare_builds; fi
 
 echo
 echo "=== stages"
@@ -91,4 +101,5 @@ grep -E '^\[ *[0-9]+ tests (successful|failed|skipped|aborted)' "$OUT/java.log" 
 grep -E -A2 'CUDA device .*medians' "$OUT/java.log" | cut -c1-400
 echo "=== summary ($OUT/gpu_check.md has the full tables)"
 cat "$OUT/summary.txt" 2>/dev/null || echo "no summary.txt: see python.log"
+if [[ -f "$OUT/compare_builds.md" ]]; then echo "=== builds"; cat "$OUT/compare_builds.md"; fi
 exit $FAILED

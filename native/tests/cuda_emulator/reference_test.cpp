@@ -268,10 +268,11 @@ void run_case(const Case &cs) {
     for (int64_t i = 0; i < N; ++i) {
         const bool ignored = targets[i] == c.ignore_index;
         RefRow ref;
+        std::vector<double> zr;
         if (ignored) {
             ref = {0, NAN, 0, NAN, std::vector<double>(static_cast<size_t>(V), 0.0)};
         } else {
-            std::vector<double> zr(static_cast<size_t>(V));
+            zr.resize(static_cast<size_t>(V));
             for (int64_t k = 0; k < V; ++k) zr[k] = z[loff + i * lstride + k];
             ref = reference(zr, targets[i], c, pr.budget_epsilon);
         }
@@ -286,7 +287,20 @@ void run_case(const Case &cs) {
         const float P = static_cast<const float *>(row_p.data())[i];
         // kappa = 1 and ties at the top: T is 0 or tiny, its exact value is not defined.
         const bool skip_t = budget && (c.kappa >= 1.f || cs.special == TOP_TIE);
-        if (!skip_t) {
+        const double eps = pr.budget_epsilon;
+        if (!skip_t && budget && !ignored && ref.temperature > 1e-20 && std::isfinite(ref.temperature) && T > 0.f &&
+            std::isfinite(T)) {
+            // The solve's contract (METHOD.md section 3), |KL(T) - eps| <= 1e-6 max(1, eps), in fp64
+            // at the kernel's T (2x for the kernel's rounding), rather than T itself: where KL is flat
+            // in 1/T, that tolerance moves T by more than any fixed bound on T.
+            double nt_max = -INFINITY;
+            for (int64_t k = 0; k < V; ++k) {
+                if (k != targets[i]) nt_max = std::max(nt_max, zr[static_cast<size_t>(k)]);
+            }
+            const double kl = kl_at(zr, targets[i], nt_max, 1.0 / static_cast<double>(T));
+            check(std::fabs(kl - eps) <= 2e-6 * std::max(1.0, eps), "row %lld T %.8g: KL %.9g, eps %.9g (reference T %.8g)",
+                  static_cast<long long>(i), T, kl, eps, ref.temperature);
+        } else if (!skip_t) {
             check(close(T, ref.temperature, 1e-6, budget ? 2e-3 : 1e-6), "row %lld T %.8g, reference %.8g",
                   static_cast<long long>(i), T, ref.temperature);
         }
