@@ -1,6 +1,7 @@
 """labo4j's CUDA kernels on a GPU: correctness against fp64 and PyTorch, then timings next to
 PyTorch eager, torch.compile and a device-to-device copy. Writes under --out:
-gpu_check.md (tables), gpu_check.json (every number) and summary.txt (the short table).
+gpu_check.md (tables), gpu_check.json (every number), summary.txt (the short table) and, with
+matplotlib, gpu_check.png (times over the copy floor).
 Exit status 1 when a correctness check fails (timings never fail the run).
 
 Usage: python3 bench/gpu/gpu_check.py --lib bench/gpu-pack/native/liblabo.so --out $OUT
@@ -17,6 +18,7 @@ import time
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import chart  # noqa: E402
 import correctness  # noqa: E402
 import labo_ctypes as lc  # noqa: E402
 import report  # noqa: E402
@@ -90,6 +92,8 @@ def main():
         deadline = time.time() + args.timing_budget_s
         blocks = timing.run(lib, log, seed + 1, deadline, on_block=lambda b: save(results, b))
     save(results, blocks)
+    if blocks and not chart.write_chart(info, blocks, os.path.join(args.out, "gpu_check.png")):
+        log("no chart: matplotlib is missing")
     return 1 if results.failures() else 0
 
 

@@ -8,8 +8,8 @@
 #   python  gpu_check.py: correctness against fp64 and PyTorch, then timings
 #   builds  only when the pack holds variants (bench/gpu/pack-variants.sh): compare_builds.py times
 #           them side by side with the packed library
-# Logs and results go to $OUT (env.log, java.log, python.log, gpu_check.md, gpu_check.json,
-# summary.txt, and with variants builds.log, compare_builds.md); the short table is printed last. Exit status: 0 only if every stage passed.
+# Results go to $OUT: check.log (every stage's output), gpu_check.md, gpu_check.json, summary.txt,
+# gpu_check.png and, with variants, compare_builds.md; the short table is printed last. Exit status: 0 only if every stage passed.
 # On a machine without a GPU the same script runs too: the Java tests skip their GPU half, and
 # gpu_check.py stops at once (exit 2) saying there is no device.
 set -u -o pipefail
@@ -17,6 +17,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 PACK=${LABO_GPU_PACK:-bench/gpu-pack}
 OUT=${OUT:-/tmp/labo4j-gpu-check-out}
 mkdir -p "$OUT"
+: > "$OUT/check.log"
 # Stage limits in seconds; together under the device call's timeout.
 ENV_S=${ENV_S:-45}
 JAVA_S=${JAVA_S:-150}
@@ -27,11 +28,11 @@ PYTHON=${PYTHON:-python3}  # on the device machine, the python3 that holds PyTor
 
 STATUS=()
 FAILED=0
-stage() {  # stage NAME SECONDS COMMAND...: COMMAND under a time limit, its output also in $OUT/NAME.log
+stage() {  # stage NAME SECONDS COMMAND...: COMMAND under a time limit, its output also in $OUT/check.log
   local name=$1 limit=$2 t0=$SECONDS rc note=""
   shift 2
-  echo "=== $name (limit ${limit} s)"
-  timeout -k 10 "$limit" "$@" 2>&1 | tee "$OUT/$name.log"
+  echo "=== $name (limit ${limit} s)" | tee -a "$OUT/check.log"
+  timeout -k 10 "$limit" "$@" 2>&1 | tee -a "$OUT/check.log"
   rc=${PIPESTATUS[0]}
   if [[ $rc == 124 || $rc == 137 ]]; then note=" TIMED OUT"; fi
   [[ $rc == 0 ]] || FAILED=1
@@ -97,9 +98,9 @@ echo
 echo "=== stages"
 printf '%s\n' "${STATUS[@]}"
 echo "=== java tests"
-grep -E '^\[ *[0-9]+ tests (successful|failed|skipped|aborted)' "$OUT/java.log" || echo "no JUnit summary (see java.log)"
-grep -E -A2 'CUDA device .*medians' "$OUT/java.log" | cut -c1-400
+grep -a -E '^\[ *[0-9]+ tests (successful|failed|skipped|aborted)' "$OUT/check.log" || echo "no JUnit summary (see check.log)"
+grep -a -E -A2 'CUDA device .*medians' "$OUT/check.log" | cut -c1-400
 echo "=== summary ($OUT/gpu_check.md has the full tables)"
-cat "$OUT/summary.txt" 2>/dev/null || echo "no summary.txt: see python.log"
+cat "$OUT/summary.txt" 2>/dev/null || echo "no summary.txt: see check.log"
 if [[ -f "$OUT/compare_builds.md" ]]; then echo "=== builds"; cat "$OUT/compare_builds.md"; fi
 exit $FAILED
