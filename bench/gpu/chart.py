@@ -29,8 +29,7 @@ def ratios(block):
     report.derived(block)
     out = {}
     for label, kind, member in BARS:
-        row = next((r for r in block["rows_timed"] if r["kind"] == kind and r.get("member") == member
-                    and not r.get("in_place", False)), None)
+        row = report.find_row(block, kind, member)
         out[label] = row.get("x_copy") if row else None
     return out
 

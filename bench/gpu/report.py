@@ -17,11 +17,17 @@ def floor_ms(block):
     return min(times) if times else None
 
 
-def _ms(block, kind, member=None, in_place=False):
+def find_row(block, kind, member=None, in_place=False):
+    """The timed row of one variant in a block, or None."""
     for r in block.get("rows_timed", []):
         if r["kind"] == kind and r.get("member") == member and r.get("in_place", False) == in_place:
-            return r.get("median_ms")
+            return r
     return None
+
+
+def _ms(block, kind, member=None, in_place=False):
+    row = find_row(block, kind, member, in_place)
+    return row.get("median_ms") if row else None
 
 
 def derived(block):
@@ -115,18 +121,15 @@ def summary_table(blocks):
         floor = floor_ms(b)
 
         def cell(member):
-            for r in b["rows_timed"]:
-                if r["kind"] == "labo" and r["member"] == member and not r["in_place"] and "median_ms" in r:
-                    return f"{r['median_ms']:.3f}({r['x_copy']:.2f})"
-            return "-"
+            r = find_row(b, "labo", member)
+            return f"{r['median_ms']:.3f}({r['x_copy']:.2f})" if r and "median_ms" in r else "-"
 
         def plain(kind):
             t = _ms(b, kind)
             return "-" if t is None else f"{t:.3f}"
 
-        ls = next((r for r in b["rows_timed"] if r["kind"] == "labo" and r["member"] == "LS" and not r["in_place"]), {})
-        fx = next((r for r in b["rows_timed"] if r["kind"] == "labo" and r["member"] == "LABO-fixed"
-                   and not r["in_place"]), {})
+        ls = find_row(b, "labo", "LS") or {}
+        fx = find_row(b, "labo", "LABO-fixed") or {}
         lines.append(
             f"{shape:>12} {b['dtype']:5} {_fmt(floor, '7.3f'):>7} {cell('CE'):>13} {cell('LS'):>13} "
             f"{cell('LABO-fixed'):>13} {cell('LABO-budget'):>13} {plain('eager-ls'):>8} {plain('eager-labo'):>8} "

@@ -101,6 +101,10 @@ class Inputs:
         if self.flush is not None:
             self.flush.zero_()
 
+    def copy_to_scratch(self, i):
+        """Input set i's logits into the scratch buffer: the floor's copy, and an in-place call's input."""
+        self.scratch.copy_(self.z[i % self.n])
+
 
 def labo_variant(lib, member, code, inp, in_place):
     """(fn, prep) of one labo4j configuration, its argument structs built once."""
@@ -122,7 +126,7 @@ def labo_variant(lib, member, code, inp, in_place):
 
     def prep(i):
         if in_place:
-            inp.scratch.copy_(inp.z[i % inp.n])
+            inp.copy_to_scratch(i)
         inp.flush_l2()
 
     return fn, prep
@@ -151,10 +155,7 @@ def time_shape(lib, rows, vocab, dname, timer, gen, l2_bytes, compile_budget_s, 
         shown = f"{row['median_ms']:.4f} ms" if "median_ms" in row else f"ERROR {row['error']}"
         log(f"  {rows}x{vocab} {dname} {variant:28s} {shown}")
 
-    def copy_fn(i):
-        inp.scratch.copy_(inp.z[i % inp.n])
-
-    record("copy", copy_fn, lambda i: inp.flush_l2(), kind="copy")
+    record("copy", inp.copy_to_scratch, lambda i: inp.flush_l2(), kind="copy")
     for in_place in (False, True):
         for member in LABO_MEMBERS:
             fn, prep = labo_variant(lib, member, code, inp, in_place)
@@ -186,7 +187,7 @@ def time_shape(lib, rows, vocab, dname, timer, gen, l2_bytes, compile_budget_s, 
     else:
         compiled_row["error"] = "skipped: no time left for compiling, or an earlier compile failed"
         out.append(compiled_row)
-    record("copy (again)", copy_fn, lambda i: inp.flush_l2(), kind="copy-again")
+    record("copy (again)", inp.copy_to_scratch, lambda i: inp.flush_l2(), kind="copy-again")
     del inp
     torch.cuda.empty_cache()
     return out

@@ -115,6 +115,7 @@ struct TemperedSolution {
 // only ever touches those (the gradient of a chunk is written by the thread that read it, so the
 // gradient may alias the logits). load_pass() is the first pass (reads global memory and keeps
 // the chunks on chip); pass() replays them. f(raw, c) receives the raw 16 bytes of chunk c.
+// SharedRow has no load_pass(): pipelined_smem_rows fills its slots itself, a row ahead.
 // ---------------------------------------------------------------------------------------------
 
 // Loads U chunks before using them, for memory-level parallelism.
@@ -174,15 +175,6 @@ struct SharedRow {
         : row(row_), geo(row_, vocab), rank(rank_), size(size_), chunks(chunks_) {}
 
     template <class F>
-    __device__ __forceinline__ void load_pass(F &&f) {
-        strided_chunks<4>(
-            rank, size, geo.chunks, [&](int64_t c) { return load_chunk<Tr>(row, geo, c); },
-            [&](const uint4 &raw, int64_t c) {
-                chunks[c] = raw;
-                f(raw, c);
-            });
-    }
-    template <class F>
     __device__ __forceinline__ void pass(F &&f) {
         for (int64_t c = rank; c < geo.chunks; c += size) f(chunks[c], c);
     }
@@ -226,6 +218,11 @@ __device__ __forceinline__ void write_row_outputs(const LossKernelParams &p, int
     if (p.row_temperature != nullptr) p.row_temperature[row] = temperature;
     if (p.row_entropy != nullptr) p.row_entropy[row] = entropy;
     if (p.row_p_target != nullptr) p.row_p_target[row] = p_target;
+}
+
+// An ignored row's outputs: loss 0, T and p_y NaN, H 0.
+__device__ __forceinline__ void write_ignored_row_outputs(const LossKernelParams &p, int64_t row) {
+    write_row_outputs(p, row, 0.f, f_nan(), 0.f, f_nan());
 }
 
 template <class Tr>
@@ -554,7 +551,7 @@ __device__ __forceinline__ void process_row(const LossKernelParams &p, int64_t r
 
     if (row_is_ignored(p, y)) {  // contributes nothing
         if (grow != nullptr) zero_gradient_row<Tr>(grow, vocab, g.rank, g.size());
-        if (g.rank == 0) write_row_outputs(p, row, 0.f, f_nan(), 0.f, f_nan());
+        if (g.rank == 0) write_ignored_row_outputs(p, row);
         return;
     }
     const StatsOptions opt(p);
@@ -618,7 +615,7 @@ __device__ __forceinline__ void pipelined_smem_rows(const LossKernelParams &p, f
             st = g.allreduce(st);
             rule = solve_row<Tr>(p, row, y, scale, g, view, st);
         } else if (g.rank == 0) {
-            write_row_outputs(p, row, 0.f, f_nan(), 0.f, f_nan());
+            write_ignored_row_outputs(p, row);
         }
 
         const int64_t next = row + gridDim.x;
