@@ -122,36 +122,62 @@ __device__ __forceinline__ int chunk_phase(const void *ptr) {
 
 // Chunk layout of one row of `vocab` elements whose first element has phase `phase`:
 // chunk c holds elements k0(c) .. k0(c)+kVec-1 (those inside [0, vocab)), k0(c) = c*kVec - phase.
-// Only the first and the last chunk can be partial.
-template <class Tr>
+// Only the first and the last chunk can be partial. Index is the type of chunk and element
+// indices inside the row: int where the row is short by construction (the register and
+// shared-memory paths, whose per-chunk index arithmetic then stays 32-bit), int64_t on the
+// streaming path, whose rows may pass 2^31 elements.
+template <class Tr, class Index>
 struct RowGeometry {
+    using index_type = Index;
     static constexpr int kVec = Tr::kVec;
-    int64_t vocab;
+    Index vocab;
     int phase;
-    int64_t chunks;
+    Index chunks;
+    Index full_begin;  // chunks [full_begin, full_end) lie wholly inside the row
+    Index full_end;
 
-    __device__ __forceinline__ RowGeometry(const void *row, int64_t v)
-        : vocab(v), phase(chunk_phase<Tr>(row)), chunks((v + chunk_phase<Tr>(row) + kVec - 1) / kVec) {}
-    __device__ __forceinline__ int64_t first(int64_t c) const { return c * kVec - phase; }
-    __device__ __forceinline__ bool full(int64_t k0) const { return k0 >= 0 && k0 + kVec <= vocab; }
-    __device__ __forceinline__ bool inside(int64_t k) const { return k >= 0 && k < vocab; }
+    __device__ __forceinline__ RowGeometry(const void *row, Index v)
+        : vocab(v),
+          phase(chunk_phase<Tr>(row)),
+          chunks((v + phase + kVec - 1) / kVec),
+          full_begin(phase > 0 ? 1 : 0),
+          full_end((v + phase) / kVec) {}
+    __device__ __forceinline__ Index first(Index c) const { return c * kVec - phase; }
+    __device__ __forceinline__ bool full(Index c) const { return c >= full_begin && c < full_end; }
+    __device__ __forceinline__ bool inside(Index k) const { return k >= 0 && k < vocab; }
+    // The chunk that holds row element k (0 <= k < vocab).
+    __device__ __forceinline__ Index chunk_of(Index k) const { return (k + phase) / kVec; }
 };
 
-// The elements of the chunk starting at k0 as 32-bit slot indices, so that the per-element tests
-// are cheap: slots [lo, hi) are inside the row, slot `target` holds element y (-1: none).
+// A row's target y and the chunk that holds it, in the row's index type ({-1, -1}: no target).
+template <class Index>
+struct RowTarget {
+    Index y;
+    Index chunk;
+};
+
+// The target of a row laid out like `geo`; y is a valid target (0 <= y < vocab).
+template <class Geo>
+__device__ __forceinline__ RowTarget<typename Geo::index_type> row_target(const Geo &geo, int64_t y) {
+    using Index = typename Geo::index_type;
+    return {static_cast<Index>(y), geo.chunk_of(static_cast<Index>(y))};
+}
+
+// The elements of chunk c as 32-bit slot indices, so that the per-element tests are cheap:
+// slots [lo, hi) are inside the row, slot `target` holds element y (-1: none).
 struct ChunkSlots {
     int lo;
     int hi;
     int target;
 
-    template <class Geo>
-    __device__ __forceinline__ ChunkSlots(const Geo &geo, int64_t k0, int64_t y) {
+    template <class Geo, class Index>
+    __device__ __forceinline__ ChunkSlots(const Geo &geo, Index c, const RowTarget<Index> &t) {
         constexpr int kVec = Geo::kVec;
+        const Index k0 = geo.first(c);
         lo = k0 < 0 ? static_cast<int>(-k0) : 0;  // -k0 <= phase < kVec
-        const int64_t left = geo.vocab - k0;
+        const Index left = geo.vocab - k0;
         hi = left < kVec ? static_cast<int>(left) : kVec;
-        const int64_t dy = y - k0;
-        target = (dy >= 0 && dy < kVec) ? static_cast<int>(dy) : -1;
+        target = c == t.chunk ? static_cast<int>(t.y - k0) : -1;
     }
     __device__ __forceinline__ bool valid(int i) const { return i >= lo && i < hi; }
 };
@@ -173,12 +199,12 @@ __device__ __forceinline__ float fast_exp(float x) {
 
 // Loads chunk c of a row: one 16-byte load when the chunk is full, element loads otherwise
 // (elements outside the row read as 0 and are never dereferenced).
-template <class Tr>
-__device__ __forceinline__ uint4 load_chunk(const typename Tr::Storage *row, const RowGeometry<Tr> &geo,
-                                            int64_t c) {
+template <class Tr, class Index>
+__device__ __forceinline__ uint4 load_chunk(const typename Tr::Storage *row, const RowGeometry<Tr, Index> &geo,
+                                            Index c) {
     using Storage = typename Tr::Storage;
-    const int64_t k0 = geo.first(c);
-    if (geo.full(k0)) {
+    const Index k0 = geo.first(c);
+    if (geo.full(c)) {
         return *reinterpret_cast<const uint4 *>(row + k0);
     }
     union {
@@ -193,19 +219,19 @@ __device__ __forceinline__ uint4 load_chunk(const typename Tr::Storage *row, con
     return u.raw;
 }
 
-// Stores the kVec values of a gradient chunk whose first element is k0 (row elements only).
+// Stores the kVec values of chunk c of a gradient row laid out like `geo` (row elements only).
 // `vector_ok`: the chunk is full and the destination row has the same phase as the source row.
-template <class Tr>
-__device__ __forceinline__ void store_chunk(typename Tr::Storage *row, int64_t vocab, int64_t k0, bool vector_ok,
-                                            const float (&g)[Tr::kVec]) {
+template <class Tr, class Index>
+__device__ __forceinline__ void store_chunk(typename Tr::Storage *row, const RowGeometry<Tr, Index> &geo, Index c,
+                                            bool vector_ok, const float (&g)[Tr::kVec]) {
+    const Index k0 = geo.first(c);
     if (vector_ok) {
         *reinterpret_cast<uint4 *>(row + k0) = Tr::pack(g);
         return;
     }
 #pragma unroll
     for (int i = 0; i < Tr::kVec; ++i) {
-        const int64_t k = k0 + i;
-        if (k >= 0 && k < vocab) row[k] = Tr::from_float(g[i]);
+        if (geo.inside(k0 + i)) row[k0 + i] = Tr::from_float(g[i]);
     }
 }
 

@@ -135,19 +135,20 @@ __device__ __forceinline__ void strided_chunks(int64_t first, int64_t step, int6
 template <class Tr, int LANES, int CPT>
 struct RegisterRow {
     using Storage = typename Tr::Storage;
+    using Index = int;  // at most 32 x 8 chunks
     const Storage *row;
-    RowGeometry<Tr> geo;
+    RowGeometry<Tr, Index> geo;
     int rank;
     uint4 r[CPT];
 
     __device__ __forceinline__ RegisterRow(const Storage *row_, int64_t vocab, int rank_)
-        : row(row_), geo(row_, vocab), rank(rank_) {}
+        : row(row_), geo(row_, static_cast<Index>(vocab)), rank(rank_) {}
 
     template <class F>
     __device__ __forceinline__ void load_pass(F &&f) {
 #pragma unroll
         for (int j = 0; j < CPT; ++j) {
-            const int64_t c = rank + static_cast<int64_t>(j) * LANES;
+            const int c = rank + j * LANES;
             r[j] = c < geo.chunks ? load_chunk<Tr>(row, geo, c) : make_uint4(0u, 0u, 0u, 0u);
         }
         pass(f);
@@ -156,7 +157,7 @@ struct RegisterRow {
     __device__ __forceinline__ void pass(F &&f) {
 #pragma unroll
         for (int j = 0; j < CPT; ++j) {
-            const int64_t c = rank + static_cast<int64_t>(j) * LANES;
+            const int c = rank + j * LANES;
             if (c < geo.chunks) f(r[j], c);
         }
     }
@@ -165,26 +166,28 @@ struct RegisterRow {
 template <class Tr>
 struct SharedRow {
     using Storage = typename Tr::Storage;
+    using Index = int;  // a row that fits in shared memory
     const Storage *row;
-    RowGeometry<Tr> geo;
+    RowGeometry<Tr, Index> geo;
     int rank;
     int size;
     uint4 *chunks;  // shared memory, geo.chunks entries
 
     __device__ __forceinline__ SharedRow(const Storage *row_, int64_t vocab, int rank_, int size_, uint4 *chunks_)
-        : row(row_), geo(row_, vocab), rank(rank_), size(size_), chunks(chunks_) {}
+        : row(row_), geo(row_, static_cast<Index>(vocab)), rank(rank_), size(size_), chunks(chunks_) {}
 
     template <class F>
     __device__ __forceinline__ void pass(F &&f) {
-        for (int64_t c = rank; c < geo.chunks; c += size) f(chunks[c], c);
+        for (int c = rank; c < geo.chunks; c += size) f(chunks[c], c);
     }
 };
 
 template <class Tr>
 struct GlobalRow {
     using Storage = typename Tr::Storage;
+    using Index = int64_t;  // rows of any length
     const Storage *row;
-    RowGeometry<Tr> geo;
+    RowGeometry<Tr, Index> geo;
     int rank;
     int size;
 
@@ -225,39 +228,31 @@ __device__ __forceinline__ void write_ignored_row_outputs(const LossKernelParams
     write_row_outputs(p, row, 0.f, f_nan(), 0.f, f_nan());
 }
 
-template <class Tr>
-__device__ void zero_gradient_row(typename Tr::Storage *grow, int64_t vocab, int rank, int size) {
-    const RowGeometry<Tr> geo(grow, vocab);
+template <class Tr, class Index>
+__device__ void zero_gradient_row(typename Tr::Storage *grow, Index vocab, int rank, int size) {
+    const RowGeometry<Tr, Index> geo(grow, vocab);
     float zeros[Tr::kVec];
 #pragma unroll
     for (int i = 0; i < Tr::kVec; ++i) zeros[i] = 0.f;
-    for (int64_t c = rank; c < geo.chunks; c += size) {
-        const int64_t k0 = geo.first(c);
-        store_chunk<Tr>(grow, vocab, k0, geo.full(k0), zeros);
-    }
+    for (Index c = rank; c < geo.chunks; c += size) store_chunk<Tr>(grow, geo, c, geo.full(c), zeros);
 }
 
 // A chunk whose elements are all inside the row and none of which is the target: every chunk of
 // a row but one or two, taken without per-element tests.
-template <class Geo>
-__device__ __forceinline__ bool target_outside(int64_t k0, int64_t y) {
-    return static_cast<uint64_t>(y - k0) >= static_cast<uint64_t>(Geo::kVec);
-}
-template <class Geo>
-__device__ __forceinline__ bool plain_chunk(const Geo &geo, int64_t k0, int64_t y) {
-    return geo.full(k0) && target_outside<Geo>(k0, y);
+template <class Geo, class Index>
+__device__ __forceinline__ bool plain_chunk(const Geo &geo, Index c, const RowTarget<Index> &target) {
+    return geo.full(c) && c != target.chunk;
 }
 
 // Tempered sums at beta over the non-target elements of the row.
-template <class Tr, class Group, class View>
-__device__ __forceinline__ TemperedSums tempered_sums(const Group &g, View &view, int64_t y, float nt_max,
-                                                      float beta) {
+template <class Tr, class Group, class View, class Index>
+__device__ __forceinline__ TemperedSums tempered_sums(const Group &g, View &view, const RowTarget<Index> &target,
+                                                      float nt_max, float beta) {
     constexpr int kVec = Tr::kVec;
     double s = 0.0, w1 = 0.0, w2 = 0.0, w3 = 0.0;
-    view.pass([&](const uint4 &raw, int64_t c) {
+    view.pass([&](const uint4 &raw, Index c) {
         float z[kVec];
         Tr::unpack(raw, z);
-        const int64_t k0 = view.geo.first(c);
         float cs = 0.f, cw1 = 0.f, cw2 = 0.f, cw3 = 0.f;
         auto add = [&](float zi) {
             const float d = zi - nt_max;
@@ -270,11 +265,11 @@ __device__ __forceinline__ TemperedSums tempered_sums(const Group &g, View &view
             cw2 += ed2;
             cw3 += e > 0.f ? ed2 * d : 0.f;
         };
-        if (plain_chunk(view.geo, k0, y)) {
+        if (plain_chunk(view.geo, c, target)) {
 #pragma unroll
             for (int i = 0; i < kVec; ++i) add(z[i]);
         } else {
-            const ChunkSlots slots(view.geo, k0, y);
+            const ChunkSlots slots(view.geo, c, target);
 #pragma unroll
             for (int i = 0; i < kVec; ++i) {
                 if (slots.valid(i) && i != slots.target) add(z[i]);
@@ -292,26 +287,26 @@ __device__ __forceinline__ TemperedSums tempered_sums(const Group &g, View &view
 // budget_step.h (guarded Halley, as in the CPU kernel; one pass per step, none for an extrapolated
 // last step), started at sqrt(2 eps) / sigma_u. Every value that steers the loop comes out of a
 // group all-reduction, so the loop is group-uniform.
-template <class Tr, class Group, class View>
-__device__ TemperedSolution solve_budget(const LossKernelParams &p, const Group &g, View &view, int64_t y,
-                                         const RowStats &st) {
+template <class Tr, class Group, class View, class Index>
+__device__ TemperedSolution solve_budget(const LossKernelParams &p, const Group &g, View &view,
+                                         const RowTarget<Index> &target, const RowStats &st) {
     constexpr int kVec = Tr::kVec;
     const double n = static_cast<double>(p.vocab - 1);
     const double eps = static_cast<double>(p.budget_epsilon);
 
     // eps == 0 (T = +inf), V == 2, or all non-target logits equal: r is uniform for every beta.
     if (!(eps > 0.0) || p.vocab <= 2 || !(st.nt_max > st.nt_min)) {
-        const TemperedSums t = tempered_sums<Tr>(g, view, y, st.nt_max, 0.f);
-        return {0.0, t.s, t.w1 / t.s};
+        const TemperedSums u = tempered_sums<Tr>(g, view, target, st.nt_max, 0.f);
+        return {0.0, u.s, u.w1 / u.s};
     }
 
     // sigma_u: plain standard deviation of the non-target logits.
     const float mean_u = (st.zsum - st.zy) / static_cast<float>(n);
     double sq = 0.0;
-    view.pass([&](const uint4 &raw, int64_t c) {
+    view.pass([&](const uint4 &raw, Index c) {
         float z[kVec];
         Tr::unpack(raw, z);
-        const ChunkSlots slots(view.geo, view.geo.first(c), y);
+        const ChunkSlots slots(view.geo, c, target);
         float cs = 0.f;
 #pragma unroll
         for (int i = 0; i < kVec; ++i) {
@@ -332,13 +327,13 @@ __device__ TemperedSolution solve_budget(const LossKernelParams &p, const Group 
     const double range = static_cast<double>(st.nt_max) - static_cast<double>(st.nt_min);  // largest |d|
     double lo = 0.0;
     double hi = d_inf();
-    TemperedSums t;
+    TemperedSums u;
     for (int it = 0;; ++it) {
-        t = tempered_sums<Tr>(g, view, y, st.nt_max, static_cast<float>(beta));
-        const double m1 = t.w1 / t.s;
-        const double e2 = t.w2 / t.s;
+        u = tempered_sums<Tr>(g, view, target, st.nt_max, static_cast<float>(beta));
+        const double m1 = u.w1 / u.s;
+        const double e2 = u.w2 / u.s;
         const double var = fmax(e2 - m1 * m1, 0.0);
-        const double f = (log_n - log(t.s) + beta * m1) - eps;  // KL(beta) - eps
+        const double f = (log_n - log(u.s) + beta * m1) - eps;  // KL(beta) - eps
         // Converged, the iteration cap, a non-finite KL, or beta at its cap.
         if (fabs(f) <= tolerance || it >= p.max_iterations || !(fabs(f) < d_inf()) || beta >= kBetaMax) break;
         // f < 0 with zero variance: r has collapsed onto the top non-target logit(s) (the other
@@ -348,14 +343,14 @@ __device__ TemperedSolution solve_budget(const LossKernelParams &p, const Group 
             beta = kBetaMax;
             break;
         }
-        const double skew = t.w3 / t.s - 3.0 * m1 * e2 + 2.0 * m1 * m1 * m1;  // third central moment
-        const BudgetStep step = budget_step(beta, f, {log(t.s), m1, var, skew}, lo, hi, tolerance, range);
+        const double skew = u.w3 / u.s - 3.0 * m1 * e2 + 2.0 * m1 * m1 * m1;  // third central moment
+        const BudgetStep step = budget_step(beta, f, {log(u.s), m1, var, skew}, lo, hi, tolerance, range);
         if (step.extrapolated) return {step.next, exp(step.log_s), step.mean};
         const double next = step.next;
         if (next == beta) break;  // the bracket cannot shrink further in double precision
         beta = fmin(next, kBetaMax);
     }
-    return {beta, t.s, t.w1 / t.s};
+    return {beta, u.s, u.w1 / u.s};
 }
 
 // Options of pass 1 that depend only on the loss, not on the row.
@@ -375,14 +370,13 @@ __device__ __forceinline__ bool row_is_ignored(const LossKernelParams &p, int64_
 }
 
 // Pass 1 over one chunk: folds its elements into this thread's running statistics.
-template <class Tr, class Geo>
-__device__ __forceinline__ void accumulate_stats(RowStats &st, const uint4 &raw, const Geo &geo, int64_t c,
-                                                 int64_t y, const StatsOptions &opt) {
+template <class Tr, class Geo, class Index>
+__device__ __forceinline__ void accumulate_stats(RowStats &st, const uint4 &raw, const Geo &geo, Index c,
+                                                 const RowTarget<Index> &target, const StatsOptions &opt) {
     constexpr int kVec = Tr::kVec;
     float z[kVec];
     Tr::unpack(raw, z);
-    const int64_t k0 = geo.first(c);
-    if (plain_chunk(geo, k0, y)) {
+    if (plain_chunk(geo, c, target)) {
         float cmax = z[0], cmin = z[0];
 #pragma unroll
         for (int i = 1; i < kVec; ++i) {
@@ -411,7 +405,7 @@ __device__ __forceinline__ void accumulate_stats(RowStats &st, const uint4 &raw,
         }
         return;
     }
-    const ChunkSlots slots(geo, k0, y);
+    const ChunkSlots slots(geo, c, target);
     float cmax = -f_inf();
 #pragma unroll
     for (int i = 0; i < kVec; ++i) {
@@ -462,13 +456,13 @@ struct GradientRule {
 };
 
 // Gradient of one chunk, into gk (elements outside the row get values that are never stored).
-template <class Tr, class Geo>
-__device__ __forceinline__ void gradient_chunk(const GradientRule &rule, const uint4 &raw, const Geo &geo,
-                                               int64_t k0, int64_t y, float (&gk)[Tr::kVec]) {
+template <class Tr, class Geo, class Index>
+__device__ __forceinline__ void gradient_chunk(const GradientRule &rule, const uint4 &raw, const Geo &geo, Index c,
+                                               const RowTarget<Index> &target, float (&gk)[Tr::kVec]) {
     constexpr int kVec = Tr::kVec;
     float z[kVec];
     Tr::unpack(raw, z);
-    if (target_outside<Geo>(k0, y)) {  // (elements outside a partial chunk are computed, never stored)
+    if (c != target.chunk) {  // (elements outside a partial chunk are computed, never stored)
         if (rule.tempered) {
 #pragma unroll
             for (int i = 0; i < kVec; ++i) {
@@ -481,7 +475,7 @@ __device__ __forceinline__ void gradient_chunk(const GradientRule &rule, const u
         }
         return;
     }
-    const ChunkSlots slots(geo, k0, y);
+    const ChunkSlots slots(geo, c, target);
 #pragma unroll
     for (int i = 0; i < kVec; ++i) {
         float q = rule.q_uniform;
@@ -497,9 +491,9 @@ __device__ __forceinline__ void gradient_chunk(const GradientRule &rule, const u
 // Everything between pass 1 and the gradient pass for a row with a valid target y: the
 // group-reduced statistics `st` in, the row's outputs written (by the group's leader), the
 // gradient rule out. LABO runs its tempered passes over `view` here.
-template <class Tr, class Group, class View>
-__device__ __forceinline__ GradientRule solve_row(const LossKernelParams &p, int64_t row, int64_t y, float scale,
-                                                  const Group &g, View &view, const RowStats &st) {
+template <class Tr, class Group, class View, class Index>
+__device__ __forceinline__ GradientRule solve_row(const LossKernelParams &p, int64_t row, const RowTarget<Index> &target,
+                                                  float scale, const Group &g, View &view, const RowStats &st) {
     const float m = st.m;
     const float log_s = logf(st.s);
     const float zy = st.zy;
@@ -522,11 +516,11 @@ __device__ __forceinline__ GradientRule solve_row(const LossKernelParams &p, int
     } else {
         TemperedSolution sol;
         if (p.temperature_rule == LABO_TEMPERATURE_FIXED) {
-            const TemperedSums t = tempered_sums<Tr>(g, view, y, st.nt_max, p.beta_fixed);
-            sol = {static_cast<double>(p.beta_fixed), t.s, t.w1 / t.s};
+            const TemperedSums u = tempered_sums<Tr>(g, view, target, st.nt_max, p.beta_fixed);
+            sol = {static_cast<double>(p.beta_fixed), u.s, u.w1 / u.s};
             temperature = p.temperature;
         } else {
-            sol = solve_budget<Tr>(p, g, view, y, st);
+            sol = solve_budget<Tr>(p, g, view, target, st);
             temperature = sol.beta > 0.0 ? static_cast<float>(1.0 / sol.beta) : f_inf();
         }
         const float mu = st.nt_max + static_cast<float>(sol.m1);  // E_r[z]
@@ -544,29 +538,29 @@ template <class Tr, class Group, class View>
 __device__ __forceinline__ void process_row(const LossKernelParams &p, int64_t row, float scale, const Group &g,
                                             View &view) {
     using Storage = typename Tr::Storage;
+    using Index = typename View::Index;
     constexpr int kVec = Tr::kVec;
-    const int64_t vocab = p.vocab;
     const int64_t y = p.targets[row];
     Storage *grow = p.grad != nullptr ? static_cast<Storage *>(p.grad) + row * p.grad_stride : nullptr;
 
     if (row_is_ignored(p, y)) {  // contributes nothing
-        if (grow != nullptr) zero_gradient_row<Tr>(grow, vocab, g.rank, g.size());
+        if (grow != nullptr) zero_gradient_row<Tr>(grow, view.geo.vocab, g.rank, g.size());
         if (g.rank == 0) write_ignored_row_outputs(p, row);
         return;
     }
+    const RowTarget<Index> target = row_target(view.geo, y);
     const StatsOptions opt(p);
     RowStats st = RowStats::identity();
-    view.load_pass([&](const uint4 &raw, int64_t c) { accumulate_stats<Tr>(st, raw, view.geo, c, y, opt); });
+    view.load_pass([&](const uint4 &raw, Index c) { accumulate_stats<Tr>(st, raw, view.geo, c, target, opt); });
     st = g.allreduce(st);
-    const GradientRule rule = solve_row<Tr>(p, row, y, scale, g, view, st);
+    const GradientRule rule = solve_row<Tr>(p, row, target, scale, g, view, st);
 
     if (grow == nullptr) return;
     const bool same_phase = chunk_phase<Tr>(grow) == view.geo.phase;
-    view.pass([&](const uint4 &raw, int64_t c) {
-        const int64_t k0 = view.geo.first(c);
+    view.pass([&](const uint4 &raw, Index c) {
         float gk[kVec];
-        gradient_chunk<Tr>(rule, raw, view.geo, k0, y, gk);
-        store_chunk<Tr>(grow, vocab, k0, same_phase && view.geo.full(k0), gk);
+        gradient_chunk<Tr>(rule, raw, view.geo, c, target, gk);
+        store_chunk<Tr>(grow, view.geo, c, same_phase && view.geo.full(c), gk);
     });
 }
 
@@ -578,10 +572,9 @@ __device__ __forceinline__ void process_row(const LossKernelParams &p, int64_t r
 // statistics pass of row i + 1 reads shared memory. A thread only ever touches its own slots
 // (c = rank, rank + size, ...), so the pipeline needs no barriers beyond the reductions'.
 template <class Tr>
-__device__ __forceinline__ void start_chunk_load(uint4 *slot, const SharedRow<Tr> &view, int64_t c) {
-    const int64_t k0 = view.geo.first(c);
-    if (view.geo.full(k0)) {
-        async_copy_16(slot, view.row + k0);
+__device__ __forceinline__ void start_chunk_load(uint4 *slot, const SharedRow<Tr> &view, int c) {
+    if (view.geo.full(c)) {
+        async_copy_16(slot, view.row + view.geo.first(c));
     } else {
         *slot = load_chunk<Tr>(view.row, view.geo, c);
     }
@@ -596,13 +589,15 @@ __device__ __forceinline__ void pipelined_smem_rows(const LossKernelParams &p, f
     const Storage *logits = static_cast<const Storage *>(p.logits);
     Storage *grad = static_cast<Storage *>(p.grad);
 
+    constexpr RowTarget<int> kNoTarget{-1, -1};
     int64_t row = blockIdx.x;
     if (row >= p.rows) return;
-    int64_t y = p.targets[row];
-    bool ignored = row_is_ignored(p, y);
+    const int64_t y0 = p.targets[row];
+    bool ignored = row_is_ignored(p, y0);
     SharedRow<Tr> view(logits + row * p.logits_stride, p.vocab, g.rank, g.size(), slots);
+    RowTarget<int> target = ignored ? kNoTarget : row_target(view.geo, y0);
     if (!ignored) {
-        for (int64_t c = g.rank; c < view.geo.chunks; c += g.size()) start_chunk_load<Tr>(&slots[c], view, c);
+        for (int c = g.rank; c < view.geo.chunks; c += g.size()) start_chunk_load<Tr>(&slots[c], view, c);
     }
 
     for (;;) {
@@ -611,9 +606,9 @@ __device__ __forceinline__ void pipelined_smem_rows(const LossKernelParams &p, f
         GradientRule rule{};
         if (!ignored) {
             RowStats st = RowStats::identity();
-            view.pass([&](const uint4 &raw, int64_t c) { accumulate_stats<Tr>(st, raw, view.geo, c, y, opt); });
+            view.pass([&](const uint4 &raw, int c) { accumulate_stats<Tr>(st, raw, view.geo, c, target, opt); });
             st = g.allreduce(st);
-            rule = solve_row<Tr>(p, row, y, scale, g, view, st);
+            rule = solve_row<Tr>(p, row, target, scale, g, view, st);
         } else if (g.rank == 0) {
             write_ignored_row_outputs(p, row);
         }
@@ -626,28 +621,27 @@ __device__ __forceinline__ void pipelined_smem_rows(const LossKernelParams &p, f
                                       slots);
         Storage *grow = grad != nullptr ? grad + row * p.grad_stride : nullptr;
         const bool same_phase = grow != nullptr && chunk_phase<Tr>(grow) == view.geo.phase;
-        const int64_t cur_chunks = grow != nullptr ? view.geo.chunks : 0;
-        const int64_t next_chunks = load_next ? next_view.geo.chunks : 0;
-        const int64_t n = cur_chunks > next_chunks ? cur_chunks : next_chunks;
-        for (int64_t c = g.rank; c < n; c += g.size()) {
+        const int cur_chunks = grow != nullptr ? view.geo.chunks : 0;
+        const int next_chunks = load_next ? next_view.geo.chunks : 0;
+        const int n = cur_chunks > next_chunks ? cur_chunks : next_chunks;
+        for (int c = g.rank; c < n; c += g.size()) {
             if (c < cur_chunks) {
-                const int64_t k0 = view.geo.first(c);
                 float gk[kVec];
                 if (ignored) {
 #pragma unroll
                     for (int i = 0; i < kVec; ++i) gk[i] = 0.f;
                 } else {
-                    gradient_chunk<Tr>(rule, slots[c], view.geo, k0, y, gk);
+                    gradient_chunk<Tr>(rule, slots[c], view.geo, c, target, gk);
                 }
-                store_chunk<Tr>(grow, p.vocab, k0, same_phase && view.geo.full(k0), gk);
+                store_chunk<Tr>(grow, view.geo, c, same_phase && view.geo.full(c), gk);
             }
             if (c < next_chunks) start_chunk_load<Tr>(&slots[c], next_view, c);
         }
         if (!has_next) return;
         row = next;
-        y = y_next;
         ignored = !load_next;
         view = next_view;
+        target = ignored ? kNoTarget : row_target(view.geo, y_next);
     }
 }
 
