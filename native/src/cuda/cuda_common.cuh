@@ -182,20 +182,29 @@ struct ChunkSlots {
     __device__ __forceinline__ bool valid(int i) const { return i >= lo && i < hi; }
 };
 
-// exp for the per-element sums and the gradient: ex2.approx (about 2 ulp, denormal results
-// flushed to 0), arguments <= 0 and of moderate size by construction (max-subtracted). The .ftz
-// form is one MUFU.EX2; __expf without -ftz=true wraps it in a denormal fix-up (compare, two
-// predicated multiplies), about 3 more instructions per element in kernels bound by the
-// instructions they issue. LABO_FAST_EXP_DENORMALS builds the __expf form, for comparison.
-__device__ __forceinline__ float fast_exp(float x) {
+// 2^x and e^x for the per-element sums and the gradient: ex2.approx (about 2 ulp, denormal
+// results flushed to 0), arguments <= 0 and of moderate size by construction (max-subtracted).
+// The .ftz form is one MUFU.EX2; without .ftz (exp2f, __expf) each exponential is wrapped in a
+// denormal fix-up (compare, two predicated multiplies), about 3 more instructions per element in
+// kernels bound by the instructions they issue. LABO_FAST_EXP_DENORMALS builds that form, for
+// comparison. The per-element loops call fast_exp2 with log2(e) folded into their row constants,
+// so that one FFMA forms the argument.
+constexpr float kLog2e = 1.4426950408889634f;
+constexpr float kLn2 = 0.6931471805599453f;
+
+__device__ __forceinline__ float fast_exp2(float x) {
 #if defined(__CUDA_ARCH__) && !defined(LABO_FAST_EXP_DENORMALS)
     float y;
-    asm("ex2.approx.ftz.f32 %0, %1;" : "=f"(y) : "f"(x * 1.4426950408889634f));
+    asm("ex2.approx.ftz.f32 %0, %1;" : "=f"(y) : "f"(x));
     return y;
+#elif defined(__CUDA_ARCH__)
+    return exp2f(x);
 #else
-    return __expf(x);
+    return __expf(x * kLn2);  // the host compile of the CUDA emulator, whose __expf models ex2.approx
 #endif
 }
+
+__device__ __forceinline__ float fast_exp(float x) { return fast_exp2(x * kLog2e); }
 
 // Loads chunk c of a row: one 16-byte load when the chunk is full, element loads otherwise
 // (elements outside the row read as 0 and are never dereferenced).

@@ -22,6 +22,7 @@
 // fp32 within a 16-byte chunk, fp64 across chunks and threads). These kernels are bound by the
 // instructions they issue per element (Nsight Compute on an H200), so the chunks that hold neither
 // a row end nor the target, all but one or two per row, skip the per-element tests.
+#include <cfloat>
 #include <climits>
 #include <cstdint>
 
@@ -244,26 +245,35 @@ __device__ __forceinline__ bool plain_chunk(const Geo &geo, Index c, const RowTa
     return geo.full(c) && c != target.chunk;
 }
 
-// Tempered sums at beta over the non-target elements of the row.
+// The factor of the tempered exponents: exp(beta d) = 2^(d tempered_exponent_scale(beta)). The
+// sums and the gradient take it from here, so that r sums to 1 with the s of the sums. Capped at
+// FLT_MAX: beta's cap times log2(e) is not a float, and d = 0 must give 2^0, not 2^(0 inf).
+__device__ __forceinline__ float tempered_exponent_scale(double beta) {
+    return static_cast<float>(fmin(beta * static_cast<double>(kLog2e), static_cast<double>(FLT_MAX)));
+}
+
+// Tempered sums over the non-target elements of the row, at the beta whose exponent scale is
+// `beta_log2e`.
 template <class Tr, class Group, class View, class Index>
 __device__ __forceinline__ TemperedSums tempered_sums(const Group &g, View &view, const RowTarget<Index> &target,
-                                                      float nt_max, float beta) {
+                                                      float nt_max, float beta_log2e) {
     constexpr int kVec = Tr::kVec;
     double s = 0.0, w1 = 0.0, w2 = 0.0, w3 = 0.0;
     view.pass([&](const uint4 &raw, Index c) {
         float z[kVec];
         Tr::unpack(raw, z);
-        float cs = 0.f, cw1 = 0.f, cw2 = 0.f, cw3 = 0.f;
+        // Sums start at -0, which adds nothing (0 + x is not x for x = -0, so the compiler keeps it).
+        float cs = -0.f, cw1 = -0.f, cw2 = -0.f, cw3 = -0.f;
         auto add = [&](float zi) {
-            const float d = zi - nt_max;
-            const float e = fast_exp(beta * d);
-            // A -inf logit has weight 0, not NaN.
-            const float ed = e > 0.f ? e * d : 0.f;
-            const float ed2 = e > 0.f ? ed * d : 0.f;
+            // A -inf logit (d = -FLT_MAX) has weight 0 and moments 0, not 0 * inf = NaN.
+            const float d = fmaxf(zi - nt_max, -FLT_MAX);
+            const float e = fast_exp2(d * beta_log2e);
+            const float ed = e * d;
+            const float ed2 = ed * d;
             cs += e;
             cw1 += ed;
             cw2 += ed2;
-            cw3 += e > 0.f ? ed2 * d : 0.f;
+            cw3 = fmaf(ed2, d, cw3);
         };
         if (plain_chunk(view.geo, c, target)) {
 #pragma unroll
@@ -296,7 +306,7 @@ __device__ TemperedSolution solve_budget(const LossKernelParams &p, const Group 
 
     // eps == 0 (T = +inf), V == 2, or all non-target logits equal: r is uniform for every beta.
     if (!(eps > 0.0) || p.vocab <= 2 || !(st.nt_max > st.nt_min)) {
-        const TemperedSums u = tempered_sums<Tr>(g, view, target, st.nt_max, 0.f);
+        const TemperedSums u = tempered_sums<Tr>(g, view, target, st.nt_max, tempered_exponent_scale(0.0));
         return {0.0, u.s, u.w1 / u.s};
     }
 
@@ -306,13 +316,15 @@ __device__ TemperedSolution solve_budget(const LossKernelParams &p, const Group 
     view.pass([&](const uint4 &raw, Index c) {
         float z[kVec];
         Tr::unpack(raw, z);
-        const ChunkSlots slots(view.geo, c, target);
-        float cs = 0.f;
+        float cs = -0.f;
+        if (plain_chunk(view.geo, c, target)) {
 #pragma unroll
-        for (int i = 0; i < kVec; ++i) {
-            if (slots.valid(i) && i != slots.target) {
-                const float d = z[i] - mean_u;
-                cs += d * d;
+            for (int i = 0; i < kVec; ++i) cs = fmaf(z[i] - mean_u, z[i] - mean_u, cs);
+        } else {
+            const ChunkSlots slots(view.geo, c, target);
+#pragma unroll
+            for (int i = 0; i < kVec; ++i) {
+                if (slots.valid(i) && i != slots.target) cs = fmaf(z[i] - mean_u, z[i] - mean_u, cs);
             }
         }
         sq += cs;
@@ -329,7 +341,7 @@ __device__ TemperedSolution solve_budget(const LossKernelParams &p, const Group 
     double hi = d_inf();
     TemperedSums u;
     for (int it = 0;; ++it) {
-        u = tempered_sums<Tr>(g, view, target, st.nt_max, static_cast<float>(beta));
+        u = tempered_sums<Tr>(g, view, target, st.nt_max, tempered_exponent_scale(beta));
         const double m1 = u.w1 / u.s;
         const double e2 = u.w2 / u.s;
         const double var = fmax(e2 - m1 * m1, 0.0);
@@ -387,14 +399,14 @@ __device__ __forceinline__ void accumulate_stats(RowStats &st, const uint4 &raw,
             st.s *= expf(st.m - cmax);
             st.m = cmax;
         }
-        if (st.m != -f_inf()) {
-            float e = 0.f;
+        // While the row so far is all -inf (m = -inf), exp(z - 0) = 0 rather than exp(-inf + inf).
+        const float m = st.m == -f_inf() ? 0.f : st.m;
+        float e = -0.f;  // -0 + x is x: the first add folds away
 #pragma unroll
-            for (int i = 0; i < kVec; ++i) e += fast_exp(z[i] - st.m);
-            st.s += e;
-        }
+        for (int i = 0; i < kVec; ++i) e += fast_exp(z[i] - m);
+        st.s += e;
         if (opt.need_zsum) {
-            float t = 0.f;
+            float t = -0.f;
 #pragma unroll
             for (int i = 0; i < kVec; ++i) t += z[i];
             st.zsum += t;
@@ -439,52 +451,62 @@ __device__ __forceinline__ void accumulate_stats(RowStats &st, const uint4 &raw,
     }
 }
 
-// What the gradient pass needs of a solved row: grad_k = scale * (p_k - q_k) with
-// p_k = exp(z_k - m - log_s) and q = q_uniform + (1 - alpha) e_y + alpha r (LABO: r_k =
-// exp(beta (z_k - nt_max) - log_s_r) for k != y).
+// What the gradient pass needs of a solved row, as the constants of its per-element arithmetic:
+// grad_k = scale (p_k - q_k) with p_k = 2^((z_k - m) log2(e) - log2(s)) and q = q_uniform +
+// (1 - alpha) e_y + alpha r, LABO's r_k = 2^((z_k - nt_max) beta log2(e) - log2(s_r)) for k != y.
 struct GradientRule {
     float m;
-    float log_s;
+    float log2_s;
     float scale;
-    float q_uniform;
-    float q_target;
-    float alpha;
-    bool tempered;
-    float beta;
+    float scaled_q_uniform;  // scale q_uniform
+    float scaled_q_target;   // scale (q_uniform + 1 - alpha): q at the target
+    bool tempered;           // LABO: the r term is present
+    float scaled_alpha;      // scale alpha
     float nt_max;
-    float log_s_r;
+    float beta_log2e;        // beta log2(e), at most FLT_MAX (beta's cap times log2(e) is not a float)
+    float log2_s_r;
 };
 
-// Gradient of one chunk, into gk (elements outside the row get values that are never stored).
-template <class Tr, class Geo, class Index>
+// What a gradient sweep writes: zeros (an ignored row), scale (p - q) without or with LABO's r.
+enum class GradientKind { kZero, kPlain, kTempered };
+
+// Gradient of chunk c, into gk (elements outside the row get values that are never stored).
+template <GradientKind kKind, class Tr, class Geo, class Index>
 __device__ __forceinline__ void gradient_chunk(const GradientRule &rule, const uint4 &raw, const Geo &geo, Index c,
                                                const RowTarget<Index> &target, float (&gk)[Tr::kVec]) {
     constexpr int kVec = Tr::kVec;
+    if (kKind == GradientKind::kZero) {
+#pragma unroll
+        for (int i = 0; i < kVec; ++i) gk[i] = 0.f;
+        return;
+    }
     float z[kVec];
     Tr::unpack(raw, z);
+    auto scaled_p_minus_q = [&](float zi, float scaled_q) {
+        const float p = fast_exp2(fmaf(zi - rule.m, kLog2e, -rule.log2_s));
+        return fmaf(p, rule.scale, -scaled_q);
+    };
+    auto minus_scaled_alpha_r = [&](float zi, float acc) {
+        const float r = fast_exp2(fmaf(zi - rule.nt_max, rule.beta_log2e, -rule.log2_s_r));
+        return fmaf(r, -rule.scaled_alpha, acc);
+    };
     if (c != target.chunk) {  // (elements outside a partial chunk are computed, never stored)
-        if (rule.tempered) {
 #pragma unroll
-            for (int i = 0; i < kVec; ++i) {
-                const float q = rule.q_uniform + rule.alpha * fast_exp(rule.beta * (z[i] - rule.nt_max) - rule.log_s_r);
-                gk[i] = rule.scale * (fast_exp((z[i] - rule.m) - rule.log_s) - q);
-            }
-        } else {
-#pragma unroll
-            for (int i = 0; i < kVec; ++i) gk[i] = rule.scale * (fast_exp((z[i] - rule.m) - rule.log_s) - rule.q_uniform);
+        for (int i = 0; i < kVec; ++i) {
+            gk[i] = scaled_p_minus_q(z[i], rule.scaled_q_uniform);
+            if (kKind == GradientKind::kTempered) gk[i] = minus_scaled_alpha_r(z[i], gk[i]);
         }
         return;
     }
     const ChunkSlots slots(geo, c, target);
 #pragma unroll
     for (int i = 0; i < kVec; ++i) {
-        float q = rule.q_uniform;
         if (i == slots.target) {
-            q += rule.q_target;
-        } else if (rule.tempered) {
-            q += rule.alpha * fast_exp(rule.beta * (z[i] - rule.nt_max) - rule.log_s_r);
+            gk[i] = scaled_p_minus_q(z[i], rule.scaled_q_target);
+        } else {
+            gk[i] = scaled_p_minus_q(z[i], rule.scaled_q_uniform);
+            if (kKind == GradientKind::kTempered) gk[i] = minus_scaled_alpha_r(z[i], gk[i]);
         }
-        gk[i] = rule.scale * (fast_exp((z[i] - rule.m) - rule.log_s) - q);
     }
 }
 
@@ -502,7 +524,8 @@ __device__ __forceinline__ GradientRule solve_row(const LossKernelParams &p, int
     const bool tempered = p.smoothing == LABO_SMOOTHING_TEMPERED;
 
     float loss, temperature, entropy;
-    GradientRule rule{m, log_s, scale, 0.f, 1.f - alpha, alpha, tempered, 0.f, st.nt_max, 0.f};
+    float q_uniform = 0.f;
+    GradientRule rule{m, log2f(st.s), scale, 0.f, 0.f, tempered, scale * alpha, st.nt_max, 0.f, 0.f};
     if (p.smoothing == LABO_SMOOTHING_NONE) {
         loss = log_s + (m - zy);
         temperature = f_nan();
@@ -512,11 +535,12 @@ __device__ __forceinline__ GradientRule solve_row(const LossKernelParams &p, int
         loss = log_s + (m - zy) + alpha * (zy - mean);
         temperature = f_inf();
         entropy = logf(static_cast<float>(p.vocab));
-        rule.q_uniform = alpha / static_cast<float>(p.vocab);
+        q_uniform = alpha / static_cast<float>(p.vocab);
     } else {
         TemperedSolution sol;
         if (p.temperature_rule == LABO_TEMPERATURE_FIXED) {
-            const TemperedSums u = tempered_sums<Tr>(g, view, target, st.nt_max, p.beta_fixed);
+            const TemperedSums u =
+                tempered_sums<Tr>(g, view, target, st.nt_max, tempered_exponent_scale(p.beta_fixed));
             sol = {static_cast<double>(p.beta_fixed), u.s, u.w1 / u.s};
             temperature = p.temperature;
         } else {
@@ -526,11 +550,25 @@ __device__ __forceinline__ GradientRule solve_row(const LossKernelParams &p, int
         const float mu = st.nt_max + static_cast<float>(sol.m1);  // E_r[z]
         loss = log_s + (m - zy) + alpha * (zy - mu);
         entropy = static_cast<float>(log(sol.s) - sol.beta * sol.m1);
-        rule.beta = static_cast<float>(sol.beta);
-        rule.log_s_r = static_cast<float>(log(sol.s));
+        rule.beta_log2e = tempered_exponent_scale(sol.beta);
+        rule.log2_s_r = static_cast<float>(log2(sol.s));
     }
+    rule.scaled_q_uniform = scale * q_uniform;
+    rule.scaled_q_target = scale * (q_uniform + (1.f - alpha));
     if (g.rank == 0) write_row_outputs(p, row, loss, temperature, entropy, p_target);
     return rule;
+}
+
+// The gradient pass over a row view: each thread writes the chunks it holds. The gradient kind
+// is a template argument so that the per-chunk loop carries no test of it.
+template <GradientKind kKind, class Tr, class View, class Index>
+__device__ __forceinline__ void write_gradient(const GradientRule &rule, View &view, const RowTarget<Index> &target,
+                                               typename Tr::Storage *grow, bool same_phase) {
+    view.pass([&](const uint4 &raw, Index c) {
+        float gk[Tr::kVec];
+        gradient_chunk<kKind, Tr>(rule, raw, view.geo, c, target, gk);
+        store_chunk<Tr>(grow, view.geo, c, same_phase && view.geo.full(c), gk);
+    });
 }
 
 // One row, start to end, by one group: pass 1, the solve, the gradient pass.
@@ -539,7 +577,6 @@ __device__ __forceinline__ void process_row(const LossKernelParams &p, int64_t r
                                             View &view) {
     using Storage = typename Tr::Storage;
     using Index = typename View::Index;
-    constexpr int kVec = Tr::kVec;
     const int64_t y = p.targets[row];
     Storage *grow = p.grad != nullptr ? static_cast<Storage *>(p.grad) + row * p.grad_stride : nullptr;
 
@@ -557,11 +594,11 @@ __device__ __forceinline__ void process_row(const LossKernelParams &p, int64_t r
 
     if (grow == nullptr) return;
     const bool same_phase = chunk_phase<Tr>(grow) == view.geo.phase;
-    view.pass([&](const uint4 &raw, Index c) {
-        float gk[kVec];
-        gradient_chunk<Tr>(rule, raw, view.geo, c, target, gk);
-        store_chunk<Tr>(grow, view.geo, c, same_phase && view.geo.full(c), gk);
-    });
+    if (rule.tempered) {
+        write_gradient<GradientKind::kTempered, Tr>(rule, view, target, grow, same_phase);
+    } else {
+        write_gradient<GradientKind::kPlain, Tr>(rule, view, target, grow, same_phase);
+    }
 }
 
 // The block-smem path's row loop. A block is resident for several rows (grid = as many blocks
@@ -580,11 +617,41 @@ __device__ __forceinline__ void start_chunk_load(uint4 *slot, const SharedRow<Tr
     }
 }
 
+// Row i's gradient sweep (its first grad_chunks chunks; 0: no gradient) fused with the copy of
+// the first next_chunks chunks of row i + 1 (`next`) into the slots it frees.
+template <GradientKind kKind, class Tr>
+__device__ __forceinline__ void write_gradient_and_prefetch(const GradientRule &rule, const SharedRow<Tr> &view,
+                                                            const RowTarget<int> &target, typename Tr::Storage *grow,
+                                                            bool same_phase, int grad_chunks,
+                                                            const SharedRow<Tr> &next, int next_chunks) {
+    const int n = grad_chunks > next_chunks ? grad_chunks : next_chunks;
+    // Chunks full in both rows, with a gradient to store as one vector and a next row to load: all
+    // but a few, taken by one straight path after one range test.
+    const bool both = same_phase && grad_chunks > 0 && next_chunks > 0;
+    const int fast_begin = view.geo.full_begin > next.geo.full_begin ? view.geo.full_begin : next.geo.full_begin;
+    const int full_end = view.geo.full_end < next.geo.full_end ? view.geo.full_end : next.geo.full_end;
+    const unsigned fast_count = both && full_end > fast_begin ? static_cast<unsigned>(full_end - fast_begin) : 0u;
+    for (int c = view.rank; c < n; c += view.size) {
+        if (static_cast<unsigned>(c - fast_begin) < fast_count) {
+            float gk[Tr::kVec];
+            gradient_chunk<kKind, Tr>(rule, view.chunks[c], view.geo, c, target, gk);
+            *reinterpret_cast<uint4 *>(grow + view.geo.first(c)) = Tr::pack(gk);
+            async_copy_16(&view.chunks[c], next.row + next.geo.first(c));
+            continue;
+        }
+        if (c < grad_chunks) {
+            float gk[Tr::kVec];
+            gradient_chunk<kKind, Tr>(rule, view.chunks[c], view.geo, c, target, gk);
+            store_chunk<Tr>(grow, view.geo, c, same_phase && view.geo.full(c), gk);
+        }
+        if (c < next_chunks) start_chunk_load<Tr>(&view.chunks[c], next, c);
+    }
+}
+
 template <class Tr>
 __device__ __forceinline__ void pipelined_smem_rows(const LossKernelParams &p, float scale, const BlockGroup &g,
                                                     uint4 *slots) {
     using Storage = typename Tr::Storage;
-    constexpr int kVec = Tr::kVec;
     const StatsOptions opt(p);
     const Storage *logits = static_cast<const Storage *>(p.logits);
     Storage *grad = static_cast<Storage *>(p.grad);
@@ -621,21 +688,17 @@ __device__ __forceinline__ void pipelined_smem_rows(const LossKernelParams &p, f
                                       slots);
         Storage *grow = grad != nullptr ? grad + row * p.grad_stride : nullptr;
         const bool same_phase = grow != nullptr && chunk_phase<Tr>(grow) == view.geo.phase;
-        const int cur_chunks = grow != nullptr ? view.geo.chunks : 0;
+        const int grad_chunks = grow != nullptr ? view.geo.chunks : 0;
         const int next_chunks = load_next ? next_view.geo.chunks : 0;
-        const int n = cur_chunks > next_chunks ? cur_chunks : next_chunks;
-        for (int c = g.rank; c < n; c += g.size()) {
-            if (c < cur_chunks) {
-                float gk[kVec];
-                if (ignored) {
-#pragma unroll
-                    for (int i = 0; i < kVec; ++i) gk[i] = 0.f;
-                } else {
-                    gradient_chunk<Tr>(rule, slots[c], view.geo, c, target, gk);
-                }
-                store_chunk<Tr>(grow, view.geo, c, same_phase && view.geo.full(c), gk);
-            }
-            if (c < next_chunks) start_chunk_load<Tr>(&slots[c], next_view, c);
+        if (ignored) {
+            write_gradient_and_prefetch<GradientKind::kZero, Tr>(rule, view, target, grow, same_phase, grad_chunks,
+                                                                  next_view, next_chunks);
+        } else if (rule.tempered) {
+            write_gradient_and_prefetch<GradientKind::kTempered, Tr>(rule, view, target, grow, same_phase, grad_chunks,
+                                                                      next_view, next_chunks);
+        } else {
+            write_gradient_and_prefetch<GradientKind::kPlain, Tr>(rule, view, target, grow, same_phase, grad_chunks,
+                                                                   next_view, next_chunks);
         }
         if (!has_next) return;
         row = next;
