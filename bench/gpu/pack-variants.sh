@@ -3,7 +3,9 @@
 # (bench/gpu-pack/variants/NAME.so.gz, sm_90 only), for bench/gpu/compare_builds.py to time
 # side by side with the packed library. Each argument is NAME=NVCC_DEFINES, e.g.
 #   bash bench/gpu/pack-variants.sh "fp32-512x2=-DLABO_SMEM_PATH_THREADS_32BIT=512 -DLABO_SMEM_PATH_MIN_BLOCKS_32BIT=2"
-# (the settings are the LABO_SMEM_PATH_* macros of native/src/cuda/label_loss.cu)
+# (the settings are the LABO_SMEM_PATH_* macros of native/src/cuda/label_loss.cu), or NAME=@REV:
+# the library as a git revision had it, for a before/after timing in one run, e.g.
+#   bash bench/gpu/pack-variants.sh "before=@d6af31b"
 # Run after bench/gpu/pack.sh (which empties the pack).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
@@ -14,9 +16,18 @@ for spec in "$@"; do
   name=${spec%%=*}
   defines=${spec#*=}
   build=target/gpu-variant-$name
-  cmake -S native -B "$build" -DCMAKE_BUILD_TYPE=Release -DLABO_CUDA_ARCHITECTURES=90 \
+  source=native
+  if [[ $defines == @* ]]; then  # the native/ and cmake/ trees of another revision
+    source=target/gpu-variant-src-$name
+    rm -rf "$source" && mkdir -p "$source"
+    git archive "${defines#@}" native cmake | tar -x -C "$source"
+    source=$source/native
+    defines=""
+  fi
+  rm -rf "$build"
+  cmake -S "$source" -B "$build" -DCMAKE_BUILD_TYPE=Release -DLABO_CUDA_ARCHITECTURES=90 \
     -DCMAKE_CUDA_FLAGS="$defines" >/dev/null
   cmake --build "$build" --target labo -j "${JOBS:-2}" >/dev/null
   gzip -9 -c "$build/liblabo.so" > "$OUT/$name.so.gz"
-  echo "$name: $defines ($(du -h "$OUT/$name.so.gz" | cut -f1))" | tee -a "$OUT/VARIANTS.txt"
+  echo "$name: ${spec#*=} ($(du -h "$OUT/$name.so.gz" | cut -f1))" | tee -a "$OUT/VARIANTS.txt"
 done

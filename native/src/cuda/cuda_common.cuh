@@ -338,19 +338,6 @@ struct BlockGroup {
     }
 };
 
-// Sum of one double.
-struct DoubleSum {
-    double v;
-    __device__ __forceinline__ static DoubleSum identity() { return {0.0}; }
-    __device__ __forceinline__ static DoubleSum combine(const DoubleSum &a, const DoubleSum &b) {
-        return {__dadd_rn(a.v, b.v)};
-    }
-    __device__ __forceinline__ DoubleSum shfl_xor(unsigned mask, int offset) const {
-        return {__shfl_xor_sync(mask, v, offset)};
-    }
-    __device__ __forceinline__ DoubleSum shfl(unsigned mask, int src) const { return {__shfl_sync(mask, v, src)}; }
-};
-
 }  // namespace cuda
 }  // namespace labo
 

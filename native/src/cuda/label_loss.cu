@@ -50,12 +50,13 @@ struct RowStats {
     float m;       // max over the row
     float s;       // sum of exp(z - m)
     float zsum;    // sum of z over the row
+    float zsq;     // sum of z^2 over the row (the budget rule's starting point)
     float zy;      // z_y (only the owning thread contributes)
     float nt_max;  // max over k != y
     float nt_min;  // min over k != y
 
     __device__ __forceinline__ static RowStats identity() {
-        return {-f_inf(), 0.f, 0.f, 0.f, -f_inf(), f_inf()};
+        return {-f_inf(), 0.f, 0.f, 0.f, 0.f, -f_inf(), f_inf()};
     }
     __device__ __forceinline__ static RowStats combine(const RowStats &a, const RowStats &b) {
         RowStats r;
@@ -66,6 +67,7 @@ struct RowStats {
             r.s = __fadd_rn(__fmul_rn(a.s, expf(a.m - r.m)), __fmul_rn(b.s, expf(b.m - r.m)));
         }
         r.zsum = __fadd_rn(a.zsum, b.zsum);
+        r.zsq = __fadd_rn(a.zsq, b.zsq);
         r.zy = __fadd_rn(a.zy, b.zy);
         r.nt_max = fmaxf(a.nt_max, b.nt_max);
         r.nt_min = fminf(a.nt_min, b.nt_min);
@@ -73,12 +75,14 @@ struct RowStats {
     }
     __device__ __forceinline__ RowStats shfl_xor(unsigned mask, int offset) const {
         return {__shfl_xor_sync(mask, m, offset),      __shfl_xor_sync(mask, s, offset),
-                __shfl_xor_sync(mask, zsum, offset),   __shfl_xor_sync(mask, zy, offset),
-                __shfl_xor_sync(mask, nt_max, offset), __shfl_xor_sync(mask, nt_min, offset)};
+                __shfl_xor_sync(mask, zsum, offset),   __shfl_xor_sync(mask, zsq, offset),
+                __shfl_xor_sync(mask, zy, offset),     __shfl_xor_sync(mask, nt_max, offset),
+                __shfl_xor_sync(mask, nt_min, offset)};
     }
     __device__ __forceinline__ RowStats shfl(unsigned mask, int src) const {
-        return {__shfl_sync(mask, m, src),      __shfl_sync(mask, s, src),      __shfl_sync(mask, zsum, src),
-                __shfl_sync(mask, zy, src),     __shfl_sync(mask, nt_max, src), __shfl_sync(mask, nt_min, src)};
+        return {__shfl_sync(mask, m, src),    __shfl_sync(mask, s, src),      __shfl_sync(mask, zsum, src),
+                __shfl_sync(mask, zsq, src),  __shfl_sync(mask, zy, src),     __shfl_sync(mask, nt_max, src),
+                __shfl_sync(mask, nt_min, src)};
     }
 };
 
@@ -296,11 +300,11 @@ __device__ __forceinline__ TemperedSums tempered_sums(const Group &g, View &view
 // Budget rule: beta = 1/T with KL(r || u_{-y}) = epsilon (METHOD.md section 3), by the steps of
 // budget_step.h (guarded Halley, as in the CPU kernel; one pass per step, none for an extrapolated
 // last step), started at sqrt(2 eps) / sigma_u. Every value that steers the loop comes out of a
-// group all-reduction, so the loop is group-uniform.
+// group all-reduction, so the loop is group-uniform. sigma_u comes from pass 1's sums of z and z^2
+// (fp32): it only places the first step, so its rounding costs at most an iteration, never accuracy.
 template <class Tr, class Group, class View, class Index>
 __device__ TemperedSolution solve_budget(const LossKernelParams &p, const Group &g, View &view,
                                          const RowTarget<Index> &target, const RowStats &st) {
-    constexpr int kVec = Tr::kVec;
     const double n = static_cast<double>(p.vocab - 1);
     const double eps = static_cast<double>(p.budget_epsilon);
 
@@ -310,26 +314,11 @@ __device__ TemperedSolution solve_budget(const LossKernelParams &p, const Group 
         return {0.0, u.s, u.w1 / u.s};
     }
 
-    // sigma_u: plain standard deviation of the non-target logits.
-    const float mean_u = (st.zsum - st.zy) / static_cast<float>(n);
-    double sq = 0.0;
-    view.pass([&](const uint4 &raw, Index c) {
-        float z[kVec];
-        Tr::unpack(raw, z);
-        float cs = -0.f;
-        if (plain_chunk(view.geo, c, target)) {
-#pragma unroll
-            for (int i = 0; i < kVec; ++i) cs = fmaf(z[i] - mean_u, z[i] - mean_u, cs);
-        } else {
-            const ChunkSlots slots(view.geo, c, target);
-#pragma unroll
-            for (int i = 0; i < kVec; ++i) {
-                if (slots.valid(i) && i != slots.target) cs = fmaf(z[i] - mean_u, z[i] - mean_u, cs);
-            }
-        }
-        sq += cs;
-    });
-    const double sigma = sqrt(g.allreduce(DoubleSum{sq}).v / n);
+    // sigma_u: plain standard deviation of the non-target logits (NaN, 0 or inf with non-finite
+    // logits or total cancellation: the guard below then starts at beta = 1).
+    const double zy = st.zy;
+    const double mean_u = (static_cast<double>(st.zsum) - zy) / n;
+    const double sigma = sqrt((static_cast<double>(st.zsq) - zy * zy) / n - mean_u * mean_u);
 
     const double log_n = log(n);
     double beta = sqrt(2.0 * eps) / sigma;
@@ -368,11 +357,13 @@ __device__ TemperedSolution solve_budget(const LossKernelParams &p, const Group 
 // Options of pass 1 that depend only on the loss, not on the row.
 struct StatsOptions {
     bool need_zsum;  // label smoothing and the budget rule use sum(z)
+    bool need_zsq;   // the budget rule uses sum(z^2)
     bool tempered;   // LABO: max/min over the non-targets
 
     __device__ __forceinline__ explicit StatsOptions(const LossKernelParams &p)
         : need_zsum(p.smoothing == LABO_SMOOTHING_UNIFORM ||
                     (p.smoothing == LABO_SMOOTHING_TEMPERED && p.temperature_rule == LABO_TEMPERATURE_BUDGET)),
+          need_zsq(p.smoothing == LABO_SMOOTHING_TEMPERED && p.temperature_rule == LABO_TEMPERATURE_BUDGET),
           tempered(p.smoothing == LABO_SMOOTHING_TEMPERED) {}
 };
 
@@ -411,6 +402,12 @@ __device__ __forceinline__ void accumulate_stats(RowStats &st, const uint4 &raw,
             for (int i = 0; i < kVec; ++i) t += z[i];
             st.zsum += t;
         }
+        if (opt.need_zsq) {
+            float q = -0.f;
+#pragma unroll
+            for (int i = 0; i < kVec; ++i) q = fmaf(z[i], z[i], q);
+            st.zsq += q;
+        }
         if (opt.tempered) {
             st.nt_max = fmaxf(st.nt_max, cmax);
             st.nt_min = fminf(st.nt_min, cmin);
@@ -438,6 +435,12 @@ __device__ __forceinline__ void accumulate_stats(RowStats &st, const uint4 &raw,
 #pragma unroll
         for (int i = 0; i < kVec; ++i) {
             if (slots.valid(i)) st.zsum += z[i];
+        }
+    }
+    if (opt.need_zsq) {
+#pragma unroll
+        for (int i = 0; i < kVec; ++i) {
+            if (slots.valid(i)) st.zsq = fmaf(z[i], z[i], st.zsq);
         }
     }
     if (opt.tempered) {
@@ -625,14 +628,14 @@ __device__ __forceinline__ void write_gradient_and_prefetch(const GradientRule &
                                                             bool same_phase, int grad_chunks,
                                                             const SharedRow<Tr> &next, int next_chunks) {
     const int n = grad_chunks > next_chunks ? grad_chunks : next_chunks;
-    // Chunks full in both rows, with a gradient to store as one vector and a next row to load: all
-    // but a few, taken by one straight path after one range test.
+    // Chunks full in both rows, with a gradient to store as one vector and a next row to load, and
+    // not the target's: all but a few, taken by one straight path without per-element tests.
     const bool both = same_phase && grad_chunks > 0 && next_chunks > 0;
     const int fast_begin = view.geo.full_begin > next.geo.full_begin ? view.geo.full_begin : next.geo.full_begin;
     const int full_end = view.geo.full_end < next.geo.full_end ? view.geo.full_end : next.geo.full_end;
     const unsigned fast_count = both && full_end > fast_begin ? static_cast<unsigned>(full_end - fast_begin) : 0u;
     for (int c = view.rank; c < n; c += view.size) {
-        if (static_cast<unsigned>(c - fast_begin) < fast_count) {
+        if (static_cast<unsigned>(c - fast_begin) < fast_count && c != target.chunk) {
             float gk[Tr::kVec];
             gradient_chunk<kKind, Tr>(rule, view.chunks[c], view.geo, c, target, gk);
             *reinterpret_cast<uint4 *>(grow + view.geo.first(c)) = Tr::pack(gk);

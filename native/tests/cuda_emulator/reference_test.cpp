@@ -150,10 +150,11 @@ bool close(double got, double want, double atol, double rtol) {
 enum Layout { CONTIG, PHASED, MISMATCH, INPLACE, NOGRAD, kNumLayouts };
 const char *const kLayoutNames[] = {"contig", "phased", "mismatch", "inplace", "nograd"};
 // Rows that are not plain random logits: row 1 all equal, row 1 with a tie at the top, row 0 with a
-// -inf logit, row 0 with its first half masked to -inf (a constrained vocabulary: whole chunks, and
-// every thread's first chunks, hold only -inf), every row ignored.
-enum Special { NORMAL, EQUAL_ROW, TOP_TIE, NEG_INF, MASKED_HALF, ALL_IGNORED };
-const char *const kSpecialNames[] = {"", " equal-row", " top-tie", " -inf", " masked-half", " all-ignored"};
+// -inf logit, row 0 with its first third masked to -inf (a constrained vocabulary: whole chunks, and
+// many threads' first chunks, hold only -inf; a third keeps the budget rule's epsilon reachable:
+// with m of n non-targets masked, KL(r || u) >= log(n / (n - m)) at every T), every row ignored.
+enum Special { NORMAL, EQUAL_ROW, TOP_TIE, NEG_INF, MASKED_THIRD, ALL_IGNORED };
+const char *const kSpecialNames[] = {"", " equal-row", " top-tie", " -inf", " masked-third", " all-ignored"};
 
 struct Case {
     labo_dtype dtype;
@@ -210,8 +211,8 @@ void run_case(const Case &cs) {
         set_logit(s1, 1, 9.f);
     }
     if (cs.special == NEG_INF) set_logit(s0, 0, -INFINITY);
-    if (cs.special == MASKED_HALF) {
-        for (int64_t k = 0; k < V / 2; ++k) set_logit(s0, k, -INFINITY);
+    if (cs.special == MASKED_THIRD) {
+        for (int64_t k = 0; k < V / 3; ++k) set_logit(s0, k, -INFINITY);
     }
 
     std::vector<int64_t> targets(static_cast<size_t>(N));
@@ -221,7 +222,7 @@ void run_case(const Case &cs) {
     if (N > 32) targets[static_cast<size_t>(N - 5)] = c.ignore_index;
     if (cs.special == ALL_IGNORED) std::fill(targets.begin(), targets.end(), c.ignore_index);
     if (cs.special == NEG_INF && targets[static_cast<size_t>(s0)] == 0) targets[static_cast<size_t>(s0)] = 1;
-    if (cs.special == MASKED_HALF) targets[static_cast<size_t>(s0)] = V / 2 + pick(rng) % (V - V / 2);
+    if (cs.special == MASKED_THIRD) targets[static_cast<size_t>(s0)] = V / 3 + pick(rng) % (V - V / 3);
     emutest::DeviceBuffer target_buf(static_cast<size_t>(N) * 8);
     std::memcpy(target_buf.data(), targets.data(), static_cast<size_t>(N) * 8);
 
@@ -393,7 +394,7 @@ void run_reference_tests(uint64_t seed) {
         // Special rows on the warp path, the shared-memory path and the streaming path.
         // (V >= 8: with a -inf logit, the budget rule's epsilon must stay reachable.)
         for (int64_t V : {uniform(8, 20), uniform(warp_max + 1, 2 * warp_max)}) {
-            for (Special sp : {EQUAL_ROW, TOP_TIE, NEG_INF, MASKED_HALF, ALL_IGNORED}) {
+            for (Special sp : {EQUAL_ROW, TOP_TIE, NEG_INF, MASKED_THIRD, ALL_IGNORED}) {
                 for (size_t ci : {0u, 2u, 4u, 6u}) {
                     Case cs{dt, V, 4, CONTIG, kConfigs[ci], next_seed(), sp};
                     if (sp == ALL_IGNORED) cs.config.reduction = LABO_REDUCTION_MEAN;
@@ -411,7 +412,7 @@ void run_reference_tests(uint64_t seed) {
             const int64_t V = uniform(warp_max + 1, 2 * warp_max);
             run_case({dt, V, 3, static_cast<Layout>((ci + static_cast<size_t>(dt)) % kNumLayouts), kConfigs[ci], next_seed()});
         }
-        for (Special sp : {EQUAL_ROW, TOP_TIE, NEG_INF, MASKED_HALF}) {
+        for (Special sp : {EQUAL_ROW, TOP_TIE, NEG_INF, MASKED_THIRD}) {
             Case cs{dt, uniform(warp_max + 1, 2 * warp_max), 3, CONTIG, kConfigs[4], next_seed(), sp};
             run_case(cs);
         }
@@ -436,7 +437,7 @@ void run_reference_tests(uint64_t seed) {
             run_case({dt, uniform(warp_max + 1, 2 * warp_max), uniform(40, 80), layout, kConfigs[ci], next_seed()});
         }
     }
-    for (Special sp : {EQUAL_ROW, TOP_TIE, NEG_INF, MASKED_HALF, ALL_IGNORED}) {
+    for (Special sp : {EQUAL_ROW, TOP_TIE, NEG_INF, MASKED_THIRD, ALL_IGNORED}) {
         run_case({LABO_DTYPE_BFLOAT16, uniform(2100, 4000), 41, INPLACE, kConfigs[8], next_seed(), sp});
     }
     run_case({LABO_DTYPE_FLOAT32, uniform(30000, 31000), 5, PHASED, kConfigs[8], next_seed()});
