@@ -354,18 +354,27 @@ __device__ TemperedSolution solve_budget(const LossKernelParams &p, const Group 
     return {beta, u.s, u.w1 / u.s};
 }
 
-// Options of pass 1 that depend only on the loss, not on the row.
+// What pass 1 gathers besides max and sum of exp, by loss; compile-time, so that the per-chunk
+// loop carries no test of it (with_stats_options picks one per call).
+template <bool kZsum, bool kZsq, bool kTempered>
 struct StatsOptions {
-    bool need_zsum;  // label smoothing and the budget rule use sum(z)
-    bool need_zsq;   // the budget rule uses sum(z^2)
-    bool tempered;   // LABO: max/min over the non-targets
-
-    __device__ __forceinline__ explicit StatsOptions(const LossKernelParams &p)
-        : need_zsum(p.smoothing == LABO_SMOOTHING_UNIFORM ||
-                    (p.smoothing == LABO_SMOOTHING_TEMPERED && p.temperature_rule == LABO_TEMPERATURE_BUDGET)),
-          need_zsq(p.smoothing == LABO_SMOOTHING_TEMPERED && p.temperature_rule == LABO_TEMPERATURE_BUDGET),
-          tempered(p.smoothing == LABO_SMOOTHING_TEMPERED) {}
+    static constexpr bool need_zsum = kZsum;  // label smoothing and the budget rule use sum(z)
+    static constexpr bool need_zsq = kZsq;    // the budget rule uses sum(z^2)
+    static constexpr bool tempered = kTempered;  // LABO: max/min over the non-targets
 };
+
+template <class F>
+__device__ __forceinline__ void with_stats_options(const LossKernelParams &p, F &&f) {
+    if (p.smoothing == LABO_SMOOTHING_NONE) {
+        f(StatsOptions<false, false, false>{});
+    } else if (p.smoothing == LABO_SMOOTHING_UNIFORM) {
+        f(StatsOptions<true, false, false>{});
+    } else if (p.temperature_rule == LABO_TEMPERATURE_FIXED) {
+        f(StatsOptions<false, false, true>{});
+    } else {
+        f(StatsOptions<true, true, true>{});
+    }
+}
 
 __device__ __forceinline__ bool row_is_ignored(const LossKernelParams &p, int64_t y) {
     // Targets outside [0, V) are refused by the host before this kernel runs; defensively ignored.
@@ -373,19 +382,16 @@ __device__ __forceinline__ bool row_is_ignored(const LossKernelParams &p, int64_
 }
 
 // Pass 1 over one chunk: folds its elements into this thread's running statistics.
-template <class Tr, class Geo, class Index>
+template <class Tr, class Options, class Geo, class Index>
 __device__ __forceinline__ void accumulate_stats(RowStats &st, const uint4 &raw, const Geo &geo, Index c,
-                                                 const RowTarget<Index> &target, const StatsOptions &opt) {
+                                                 const RowTarget<Index> &target) {
     constexpr int kVec = Tr::kVec;
     float z[kVec];
     Tr::unpack(raw, z);
     if (plain_chunk(geo, c, target)) {
-        float cmax = z[0], cmin = z[0];
+        float cmax = z[0];
 #pragma unroll
-        for (int i = 1; i < kVec; ++i) {
-            cmax = fmaxf(cmax, z[i]);
-            cmin = fminf(cmin, z[i]);
-        }
+        for (int i = 1; i < kVec; ++i) cmax = fmaxf(cmax, z[i]);
         if (cmax > st.m) {
             st.s *= expf(st.m - cmax);
             st.m = cmax;
@@ -396,19 +402,22 @@ __device__ __forceinline__ void accumulate_stats(RowStats &st, const uint4 &raw,
 #pragma unroll
         for (int i = 0; i < kVec; ++i) e += fast_exp(z[i] - m);
         st.s += e;
-        if (opt.need_zsum) {
+        if (Options::need_zsum) {
             float t = -0.f;
 #pragma unroll
             for (int i = 0; i < kVec; ++i) t += z[i];
             st.zsum += t;
         }
-        if (opt.need_zsq) {
+        if (Options::need_zsq) {
             float q = -0.f;
 #pragma unroll
             for (int i = 0; i < kVec; ++i) q = fmaf(z[i], z[i], q);
             st.zsq += q;
         }
-        if (opt.tempered) {
+        if (Options::tempered) {
+            float cmin = z[0];
+#pragma unroll
+            for (int i = 1; i < kVec; ++i) cmin = fminf(cmin, z[i]);
             st.nt_max = fmaxf(st.nt_max, cmax);
             st.nt_min = fminf(st.nt_min, cmin);
         }
@@ -431,19 +440,19 @@ __device__ __forceinline__ void accumulate_stats(RowStats &st, const uint4 &raw,
             if (slots.valid(i)) st.s += fast_exp(z[i] - st.m);
         }
     }
-    if (opt.need_zsum) {
+    if (Options::need_zsum) {
 #pragma unroll
         for (int i = 0; i < kVec; ++i) {
             if (slots.valid(i)) st.zsum += z[i];
         }
     }
-    if (opt.need_zsq) {
+    if (Options::need_zsq) {
 #pragma unroll
         for (int i = 0; i < kVec; ++i) {
             if (slots.valid(i)) st.zsq = fmaf(z[i], z[i], st.zsq);
         }
     }
-    if (opt.tempered) {
+    if (Options::tempered) {
 #pragma unroll
         for (int i = 0; i < kVec; ++i) {
             if (slots.valid(i) && i != slots.target) {
@@ -589,9 +598,12 @@ __device__ __forceinline__ void process_row(const LossKernelParams &p, int64_t r
         return;
     }
     const RowTarget<Index> target = row_target(view.geo, y);
-    const StatsOptions opt(p);
     RowStats st = RowStats::identity();
-    view.load_pass([&](const uint4 &raw, Index c) { accumulate_stats<Tr>(st, raw, view.geo, c, target, opt); });
+    with_stats_options(p, [&](auto options) {
+        view.load_pass([&](const uint4 &raw, Index c) {
+            accumulate_stats<Tr, decltype(options)>(st, raw, view.geo, c, target);
+        });
+    });
     st = g.allreduce(st);
     const GradientRule rule = solve_row<Tr>(p, row, target, scale, g, view, st);
 
@@ -655,7 +667,6 @@ template <class Tr>
 __device__ __forceinline__ void pipelined_smem_rows(const LossKernelParams &p, float scale, const BlockGroup &g,
                                                     uint4 *slots) {
     using Storage = typename Tr::Storage;
-    const StatsOptions opt(p);
     const Storage *logits = static_cast<const Storage *>(p.logits);
     Storage *grad = static_cast<Storage *>(p.grad);
 
@@ -676,7 +687,11 @@ __device__ __forceinline__ void pipelined_smem_rows(const LossKernelParams &p, f
         GradientRule rule{};
         if (!ignored) {
             RowStats st = RowStats::identity();
-            view.pass([&](const uint4 &raw, int c) { accumulate_stats<Tr>(st, raw, view.geo, c, target, opt); });
+            with_stats_options(p, [&](auto options) {
+                view.pass([&](const uint4 &raw, int c) {
+                    accumulate_stats<Tr, decltype(options)>(st, raw, view.geo, c, target);
+                });
+            });
             st = g.allreduce(st);
             rule = solve_row<Tr>(p, row, target, scale, g, view, st);
         } else if (g.rank == 0) {
