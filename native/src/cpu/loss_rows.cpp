@@ -18,6 +18,14 @@ namespace cpu {
 namespace LABO_CPU_ISA_NS {
 namespace {
 
+// z_k - m_nt for the tempered exponentials, with a -inf logit at -FLT_MAX: its weight
+// exp(beta d) is then 0 and so are its moments e d^j, where d = -inf would give 0 * inf = NaN
+// (masked vocabularies put -inf logits in real rows).
+template <class X>
+LABO_INLINE X tempered_shift(X x, float m_nt) {
+    return vmax(x - splat<X>(m_nt), splat<X>(-3.40282347e38f));
+}
+
 // The smoothing distribution of one row after its statistics are known.
 struct RowSmoothing {
     double beta = 0.0;        // 1/T for LABO
@@ -59,7 +67,7 @@ TemperedMoments tempered_moments(const T *z, int64_t vocab, int64_t y, float m_n
     SumAcc s, m1, m2, m3;
     auto body = [&](auto x, int64_t k) {
         using X = decltype(x);
-        const X d = x - splat<X>(m_nt);
+        const X d = tempered_shift(x, m_nt);
         const X e = vexp(d * splat<X>(beta));
         if (cache != nullptr) store(cache + k, e);
         const X ed = e * d;
@@ -92,7 +100,9 @@ RowSmoothing solve_budget(const T *z, int64_t vocab, int64_t y, float m_nt, Plai
     const double mean_d = plain.sum_d / n;  // plain moments of d = z - m_nt over the non-targets (beta = 0)
     const double var_u = __builtin_fmax(plain.sum_d2 / n - mean_d * mean_d, 0.0);
 
-    if (!(eps > 0.0) || var_u <= 0.0 || vocab == 2) {
+    // All non-targets equal (range 0; var_u can round to 0 short of that, and drops to 0 from the
+    // NaN of -inf logits).
+    if (!(eps > 0.0) || !(plain.range > 0.0f) || vocab == 2) {
         // Uniform over the non-targets: LS's distribution (T = infinity).
         // A tempered cache is not filled: the gradient sweep's uniform term is the constant 1/n.
         r.beta = 0.0;
@@ -105,7 +115,9 @@ RowSmoothing solve_budget(const T *z, int64_t vocab, int64_t y, float m_nt, Plai
     const double tol = 1e-6 * __builtin_fmax(1.0, eps);
     const double beta_cap = 3.0e38;  // ~ T = 0: one-hot on the strongest non-targets
     double lo = 0.0, hi = __builtin_huge_val();
-    double beta = eps >= log_nt ? beta_cap : __builtin_sqrt(2.0 * eps / var_u);
+    double beta = __builtin_sqrt(2.0 * eps / var_u);
+    if (!(beta > 0.0) || !(beta < beta_cap)) beta = 1.0;  // var_u 0 (rounding, -inf logits) or inf
+    if (eps >= log_nt) beta = beta_cap;
     const int cap = p.max_newton_iterations > 0 ? p.max_newton_iterations : kDefaultMaxNewtonIterations;
     TemperedMoments mo{};
     for (int it = 0;; ++it) {
@@ -171,13 +183,16 @@ double row_loss(const T *z, T *grad, int64_t vocab, int64_t y, float grad_scale,
         if (cache != nullptr) store(cache + k, e);
         if constexpr (kSmoothing == LABO_SMOOTHING_UNIFORM) sum_d.add(d);
         if constexpr (kSmoothing == LABO_SMOOTHING_TEMPERED) {
-            const X dt = x - splat<X>(m_nt);
             if (fixed_t) {
+                const X dt = tempered_shift(x, m_nt);
                 const X et = vexp(dt * splat<X>(beta_fixed));
                 if (cache_t != nullptr) store(cache_t + k, et);
                 s_t.add(et);
                 m1_t.add(et * dt);
             } else {
+                // The uniform distribution's moments, -inf logits included: its mean is then -inf
+                // (an infinite loss where r is uniform), and the solve's seed falls back to beta = 1.
+                const X dt = x - splat<X>(m_nt);
                 sum_dt.add(dt);
                 sum_dt2.add(dt * dt);
                 neg_dt.add(splat<X>(0.0f) - dt);

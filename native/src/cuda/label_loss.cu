@@ -309,9 +309,11 @@ __device__ TemperedSolution solve_budget(const LossKernelParams &p, const Group 
     const double eps = static_cast<double>(p.budget_epsilon);
 
     // eps == 0 (T = +inf), V == 2, or all non-target logits equal: r is uniform for every beta.
+    // Its sums come from pass 1: s = n, E_r[z] the mean of the non-targets (-inf with -inf logits:
+    // an infinite loss, as uniform weight on a -inf logit implies).
     if (!(eps > 0.0) || p.vocab <= 2 || !(st.nt_max > st.nt_min)) {
-        const TemperedSums u = tempered_sums<Tr>(g, view, target, st.nt_max, tempered_exponent_scale(0.0));
-        return {0.0, u.s, u.w1 / u.s};
+        const double mean_u = (static_cast<double>(st.zsum) - st.zy) / n;
+        return {0.0, n, mean_u - st.nt_max};
     }
 
     // sigma_u: plain standard deviation of the non-target logits (NaN, 0 or inf with non-finite
@@ -464,15 +466,16 @@ __device__ __forceinline__ void accumulate_stats(RowStats &st, const uint4 &raw,
 }
 
 // What the gradient pass needs of a solved row, as the constants of its per-element arithmetic:
-// grad_k = scale (p_k - q_k) with p_k = 2^((z_k - m) log2(e) - log2(s)) and q = q_uniform +
-// (1 - alpha) e_y + alpha r, LABO's r_k = 2^((z_k - nt_max) beta log2(e) - log2(s_r)) for k != y.
+// grad_k = scale (p_k - q_k) with p_k = 2^((z_k - m) log2(e) - log2(s)); q_k is a constant per
+// row for k != y (0 for CE, alpha/V for LS, alpha/(V-1) for LABO at T = infinity) plus, for LABO
+// at beta > 0, alpha r_k with r_k = 2^((z_k - nt_max) beta log2(e) - log2(s_r)).
 struct GradientRule {
     float m;
     float log2_s;
     float scale;
-    float scaled_q_uniform;  // scale q_uniform
-    float scaled_q_target;   // scale (q_uniform + 1 - alpha): q at the target
-    bool tempered;           // LABO: the r term is present
+    float scaled_q_nontarget;  // scale times the constant part of q_k, k != y
+    float scaled_q_target;     // scale q_y
+    bool tempered;             // LABO at beta > 0: the r term is present
     float scaled_alpha;      // scale alpha
     float nt_max;
     float beta_log2e;        // beta log2(e), at most FLT_MAX (beta's cap times log2(e) is not a float)
@@ -505,7 +508,7 @@ __device__ __forceinline__ void gradient_chunk(const GradientRule &rule, const u
     if (c != target.chunk) {  // (elements outside a partial chunk are computed, never stored)
 #pragma unroll
         for (int i = 0; i < kVec; ++i) {
-            gk[i] = scaled_p_minus_q(z[i], rule.scaled_q_uniform);
+            gk[i] = scaled_p_minus_q(z[i], rule.scaled_q_nontarget);
             if (kKind == GradientKind::kTempered) gk[i] = minus_scaled_alpha_r(z[i], gk[i]);
         }
         return;
@@ -516,7 +519,7 @@ __device__ __forceinline__ void gradient_chunk(const GradientRule &rule, const u
         if (i == slots.target) {
             gk[i] = scaled_p_minus_q(z[i], rule.scaled_q_target);
         } else {
-            gk[i] = scaled_p_minus_q(z[i], rule.scaled_q_uniform);
+            gk[i] = scaled_p_minus_q(z[i], rule.scaled_q_nontarget);
             if (kKind == GradientKind::kTempered) gk[i] = minus_scaled_alpha_r(z[i], gk[i]);
         }
     }
@@ -536,7 +539,8 @@ __device__ __forceinline__ GradientRule solve_row(const LossKernelParams &p, int
     const bool tempered = p.smoothing == LABO_SMOOTHING_TEMPERED;
 
     float loss, temperature, entropy;
-    float q_uniform = 0.f;
+    float q_nontarget = 0.f;       // the constant part of q_k, k != y
+    float q_target = 1.f - alpha;  // q_y
     GradientRule rule{m, log2f(st.s), scale, 0.f, 0.f, tempered, scale * alpha, st.nt_max, 0.f, 0.f};
     if (p.smoothing == LABO_SMOOTHING_NONE) {
         loss = log_s + (m - zy);
@@ -547,7 +551,8 @@ __device__ __forceinline__ GradientRule solve_row(const LossKernelParams &p, int
         loss = log_s + (m - zy) + alpha * (zy - mean);
         temperature = f_inf();
         entropy = logf(static_cast<float>(p.vocab));
-        q_uniform = alpha / static_cast<float>(p.vocab);
+        q_nontarget = alpha / static_cast<float>(p.vocab);
+        q_target += q_nontarget;
     } else {
         TemperedSolution sol;
         if (p.temperature_rule == LABO_TEMPERATURE_FIXED) {
@@ -561,12 +566,20 @@ __device__ __forceinline__ GradientRule solve_row(const LossKernelParams &p, int
         }
         const float mu = st.nt_max + static_cast<float>(sol.m1);  // E_r[z]
         loss = log_s + (m - zy) + alpha * (zy - mu);
-        entropy = static_cast<float>(log(sol.s) - sol.beta * sol.m1);
-        rule.beta_log2e = tempered_exponent_scale(sol.beta);
-        rule.log2_s_r = static_cast<float>(log2(sol.s));
+        if (sol.beta > 0.0) {
+            entropy = static_cast<float>(log(sol.s) - sol.beta * sol.m1);
+            rule.beta_log2e = tempered_exponent_scale(sol.beta);
+            rule.log2_s_r = static_cast<float>(log2(sol.s));
+        } else {
+            // T = infinity: r is uniform over the non-targets (-inf logits included, where
+            // 0 * (z - nt_max) would be NaN), a constant alpha / (V - 1), no exponentials.
+            entropy = static_cast<float>(log(sol.s));
+            rule.tempered = false;
+            q_nontarget = alpha / static_cast<float>(p.vocab - 1);
+        }
     }
-    rule.scaled_q_uniform = scale * q_uniform;
-    rule.scaled_q_target = scale * (q_uniform + (1.f - alpha));
+    rule.scaled_q_nontarget = scale * q_nontarget;
+    rule.scaled_q_target = scale * q_target;
     if (g.rank == 0) write_row_outputs(p, row, loss, temperature, entropy, p_target);
     return rule;
 }

@@ -107,6 +107,10 @@ void run_parity_tests(uint64_t seed) {
                     emutest::put_element(logits.data(), 4 * V + 2, dt, 12.f);
                     targets[4] = 1;
                 }
+                if (V > 60) {  // row 5: its first eighth masked to -inf (epsilon stays reachable)
+                    for (int64_t k = 0; k < V / 8; ++k) emutest::put_element(logits.data(), 5 * V + k, dt, -INFINITY);
+                    targets[5] = V - 1;
+                }
                 labo::LossProblem shape{};
                 shape.smoothing = c.smoothing;
                 shape.temperature_rule = c.rule;
