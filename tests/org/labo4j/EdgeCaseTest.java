@@ -129,6 +129,54 @@ class EdgeCaseTest {
     }
 
     @Test
+    void maskedLogitsUnderEveryMember() {
+        // A constrained vocabulary: the first third of every row at -inf, the targets in the rest.
+        final Random rnd = TestTensors.freshRandom("masked logits");
+        final int rows = 5, vocab = 300, masked = vocab / 3;
+        final float[] z = TestTensors.randomLogits(rnd, rows, vocab, 3.0);
+        final long[] y = new long[rows];
+        for (int i = 0; i < rows; i++) {
+            java.util.Arrays.fill(z, i * vocab, i * vocab + masked, Float.NEGATIVE_INFINITY);
+            y[i] = masked + rnd.nextInt(vocab - masked);
+        }
+        final double[] zd = TestTensors.toDoubles(TestTensors.floats(z, rows, vocab));
+        final double kappa = 0.5;
+        for (LabelRegularizer m : new LabelRegularizer[] {LabelRegularizer.crossEntropy().build(),
+            LabelRegularizer.labo().alpha(0.2).temperature(Temperature.fixed(0.7)).build(),
+            LabelRegularizer.labo().alpha(0.2).temperature(Temperature.budget(kappa)).build()}) {
+            final LossOutput out = m.forwardBackward(TestTensors.floats(z, rows, vocab), TestTensors.longs(y, rows), false, true);
+            final double[] temps = TestTensors.toDoubles(out.temperature());
+            double expected = 0;
+            final double[] expectedGrad = new double[rows * vocab];
+            for (int i = 0; i < rows; i++) {
+                final double[] zi = TestTensors.row(zd, i, vocab);
+                double t = LabelRegularizerReferenceTest.referenceTemperature(m, zi, (int) y[i]);
+                if (m.temperature() instanceof Temperature.Budget) {
+                    // The solve's contract (METHOD.md): KL(r(T) || u) = eps at the kernel's T.
+                    t = temps[i];
+                    final double eps = kappa * Math.log(vocab - 1);
+                    final double kl = Fp64Reference.klToUniformNonTarget(Fp64Reference.temperedNonTarget(zi, (int) y[i], t));
+                    assertTrue(Math.abs(kl - eps) <= 2e-6 * Math.max(1, eps), "row " + i + ": KL " + kl + ", eps " + eps);
+                }
+                final Fp64Reference.Row ref = Fp64Reference.row(m.regularization(), m.alpha(), zi, (int) y[i], t);
+                expected += ref.loss() / rows;
+                for (int k = 0; k < vocab; k++) {
+                    expectedGrad[i * vocab + k] = ref.grad()[k] / rows;
+                }
+            }
+            assertTrue(TestTensors.relativeError(out.lossValue(), expected) < 1e-5, m + ": " + out.lossValue() + " vs " + expected);
+            assertTrue(TestTensors.relativeError(TestTensors.toDoubles(out.grad()), expectedGrad) < 1e-5, m.toString());
+        }
+        // Label smoothing puts weight on the masked logits: an infinite loss, a finite gradient.
+        final LossOutput ls = LabelRegularizer.labelSmoothing(0.1).build()
+                .forwardBackward(TestTensors.floats(z, rows, vocab), TestTensors.longs(y, rows), false, true);
+        assertEquals(Double.POSITIVE_INFINITY, ls.lossValue());
+        for (double g : TestTensors.toDoubles(ls.grad())) {
+            assertTrue(Double.isFinite(g));
+        }
+    }
+
+    @Test
     void nonFiniteLogitsGiveANonFiniteLossNotACrash() {
         final float[] z = {0, Float.NaN, 1, 2, Float.POSITIVE_INFINITY, 0};
         final LossOutput out = labo.forwardBackward(TestTensors.floats(z, 2, 3), TestTensors.longs(new long[] {0, 1}, 2));
