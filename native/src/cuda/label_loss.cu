@@ -16,12 +16,14 @@
 // on the aligned 16-byte grid of its own address, so any row start or stride gets vector loads
 // (only the first and last chunk of a row can be partial and use element loads).
 //
-// Passes over a row: (1) max, online sum of exp, sum of z, z_y, max/min over non-targets;
-// (2) LABO only: tempered sums at beta = 1/T (budget rule: the Halley/bisection solve, one pass
-// per step but the last); (3) the gradient write. Accumulation is in fp32 (the budget solve's sums:
-// fp32 within a 16-byte chunk, fp64 across chunks and threads). These kernels are bound by the
-// instructions they issue per element (Nsight Compute on an H200), so the chunks that hold neither
-// a row end nor the target, all but one or two per row, skip the per-element tests.
+// Passes over a row: (1) max, online sum of exp, z_y and, as the loss needs them, sums of z and
+// z^2 and max/min over non-targets; (2) LABO only: tempered sums at beta = 1/T (budget rule: the
+// Halley/bisection solve, one pass per step but the last); (3) the gradient write. Accumulation is
+// in fp32 (the budget solve's sums: fp32 within a 16-byte chunk, fp64 across chunks and threads).
+// These kernels are bound by the instructions they issue per element (Nsight Compute on an H200):
+// the chunks that hold neither a row end nor the target, all but one or two per row, skip the
+// per-element tests, chunk indices inside a row are 32-bit where the row is short by construction,
+// and what depends only on the loss (pass 1's options, the gradient's kind) is a template argument.
 #include <cfloat>
 #include <climits>
 #include <cstdint>
@@ -266,7 +268,7 @@ __device__ __forceinline__ TemperedSums tempered_sums(const Group &g, View &view
     view.pass([&](const uint4 &raw, Index c) {
         float z[kVec];
         Tr::unpack(raw, z);
-        // Sums start at -0, which adds nothing (0 + x is not x for x = -0, so the compiler keeps it).
+        // Sums start at -0: -0 + x is x for every x, so the first add folds away (0 + x is not, at x = -0).
         float cs = -0.f, cw1 = -0.f, cw2 = -0.f, cw3 = -0.f;
         auto add = [&](float zi) {
             // A -inf logit (d = -FLT_MAX) has weight 0 and moments 0, not 0 * inf = NaN.
