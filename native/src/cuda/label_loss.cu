@@ -259,8 +259,9 @@ __device__ __forceinline__ float tempered_exponent_scale(double beta) {
 }
 
 // Tempered sums over the non-target elements of the row, at the beta whose exponent scale is
-// `beta_log2e`.
-template <class Tr, class Group, class View, class Index>
+// `beta_log2e`: s and w1, and with kHigherMoments w2 and w3 (the budget solve's Halley step; the
+// fixed rule needs only s and w1, and skips their arithmetic).
+template <class Tr, bool kHigherMoments, class Group, class View, class Index>
 __device__ __forceinline__ TemperedSums tempered_sums(const Group &g, View &view, const RowTarget<Index> &target,
                                                       float nt_max, float beta_log2e) {
     constexpr int kVec = Tr::kVec;
@@ -274,12 +275,16 @@ __device__ __forceinline__ TemperedSums tempered_sums(const Group &g, View &view
             // A -inf logit (d = -FLT_MAX) has weight 0 and moments 0, not 0 * inf = NaN.
             const float d = fmaxf(zi - nt_max, -FLT_MAX);
             const float e = fast_exp2(d * beta_log2e);
-            const float ed = e * d;
-            const float ed2 = ed * d;
             cs += e;
-            cw1 += ed;
-            cw2 += ed2;
-            cw3 = fmaf(ed2, d, cw3);
+            if (kHigherMoments) {
+                const float ed = e * d;
+                const float ed2 = ed * d;
+                cw1 += ed;
+                cw2 += ed2;
+                cw3 = fmaf(ed2, d, cw3);
+            } else {
+                cw1 = fmaf(e, d, cw1);
+            }
         };
         if (plain_chunk(view.geo, c, target)) {
 #pragma unroll
@@ -293,8 +298,10 @@ __device__ __forceinline__ TemperedSums tempered_sums(const Group &g, View &view
         }
         s += cs;
         w1 += cw1;
-        w2 += cw2;
-        w3 += cw3;
+        if (kHigherMoments) {
+            w2 += cw2;
+            w3 += cw3;
+        }
     });
     return g.allreduce(TemperedSums{s, w1, w2, w3});
 }
@@ -334,7 +341,7 @@ __device__ TemperedSolution solve_budget(const LossKernelParams &p, const Group 
     double hi = d_inf();
     TemperedSums u;
     for (int it = 0;; ++it) {
-        u = tempered_sums<Tr>(g, view, target, st.nt_max, tempered_exponent_scale(beta));
+        u = tempered_sums<Tr, true>(g, view, target, st.nt_max, tempered_exponent_scale(beta));
         const double m1 = u.w1 / u.s;
         const double e2 = u.w2 / u.s;
         const double var = fmax(e2 - m1 * m1, 0.0);
@@ -559,7 +566,7 @@ __device__ __forceinline__ GradientRule solve_row(const LossKernelParams &p, int
         TemperedSolution sol;
         if (p.temperature_rule == LABO_TEMPERATURE_FIXED) {
             const TemperedSums u =
-                tempered_sums<Tr>(g, view, target, st.nt_max, tempered_exponent_scale(p.beta_fixed));
+                tempered_sums<Tr, false>(g, view, target, st.nt_max, tempered_exponent_scale(p.beta_fixed));
             sol = {static_cast<double>(p.beta_fixed), u.s, u.w1 / u.s};
             temperature = p.temperature;
         } else {
