@@ -37,6 +37,20 @@ struct BudgetStep {
     double mean;
 };
 
+// The solve's first beta. From KL ~ beta^2 Var_u / 2 at small beta: sqrt(2 eps) / sigma_u; but that
+// guess places the strongest non-target about 4 sigma above their mean, as in a Gaussian row of
+// 10^4 - 10^5 logits, and rows with a heavier right tail (real logits are right-skewed) reach
+// epsilon at a proportionally smaller beta: the guess is capped at 4 sqrt(2 eps) / gap, gap = max
+// minus mean over the non-targets. In a replica of the solve (V = 32000, kappa 0.05 - 0.9, seven
+// row distributions) the cap took 3.3 sweeps per row on average instead of 4.2, and as many as
+// before on Gaussian rows. NaN or infinite results (non-finite logits) are the caller's to replace.
+static LABO_HOST_DEVICE inline double budget_seed(double eps, double var_u, double gap) {
+    const double root = sqrt(2.0 * eps);
+    const double gaussian = root / sqrt(var_u);
+    const double tail = 4.0 * root / gap;
+    return tail < gaussian ? tail : gaussian;
+}
+
 // The step from `beta` (where f = KL - epsilon = f and r has moments `mo`), narrowing [lo, hi].
 // When even Newton's step would land within `tolerance` (its error is KL'' dn^2 / 2) and the step is
 // so short that |step d| <= 0.05 for every d (`range`: the largest |d|), the moments at the new beta

@@ -115,7 +115,7 @@ RowSmoothing solve_budget(const T *z, int64_t vocab, int64_t y, float m_nt, Plai
     const double tol = 1e-6 * __builtin_fmax(1.0, eps);
     const double beta_cap = 3.0e38;  // ~ T = 0: one-hot on the strongest non-targets
     double lo = 0.0, hi = __builtin_huge_val();
-    double beta = __builtin_sqrt(2.0 * eps / var_u);
+    double beta = budget_seed(eps, var_u, -mean_d);
     if (!(beta > 0.0) || !(beta < beta_cap)) beta = 1.0;  // var_u 0 (rounding, -inf logits) or inf
     if (eps >= log_nt) beta = beta_cap;
     const int cap = p.max_newton_iterations > 0 ? p.max_newton_iterations : kDefaultMaxNewtonIterations;

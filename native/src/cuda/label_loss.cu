@@ -308,9 +308,10 @@ __device__ __forceinline__ TemperedSums tempered_sums(const Group &g, View &view
 
 // Budget rule: beta = 1/T with KL(r || u_{-y}) = epsilon (METHOD.md section 3), by the steps of
 // budget_step.h (guarded Halley, as in the CPU kernel; one pass per step, none for an extrapolated
-// last step), started at sqrt(2 eps) / sigma_u. Every value that steers the loop comes out of a
-// group all-reduction, so the loop is group-uniform. sigma_u comes from pass 1's sums of z and z^2
-// (fp32): it only places the first step, so its rounding costs at most an iteration, never accuracy.
+// last step), started at budget_seed(). Every value that steers the loop comes out of a group
+// all-reduction, so the loop is group-uniform. The seed's variance comes from pass 1's sums of z
+// and z^2 (fp32): it only places the first step, so its rounding costs at most an iteration, never
+// accuracy.
 template <class Tr, class Group, class View, class Index>
 __device__ TemperedSolution solve_budget(const LossKernelParams &p, const Group &g, View &view,
                                          const RowTarget<Index> &target, const RowStats &st) {
@@ -325,14 +326,14 @@ __device__ TemperedSolution solve_budget(const LossKernelParams &p, const Group 
         return {0.0, n, mean_u - st.nt_max};
     }
 
-    // sigma_u: plain standard deviation of the non-target logits (NaN, 0 or inf with non-finite
-    // logits or total cancellation: the guard below then starts at beta = 1).
+    // Mean and variance of the non-target logits (NaN, 0 or inf with non-finite logits or total
+    // cancellation: the guard below then starts at beta = 1).
     const double zy = st.zy;
     const double mean_u = (static_cast<double>(st.zsum) - zy) / n;
-    const double sigma = sqrt((static_cast<double>(st.zsq) - zy * zy) / n - mean_u * mean_u);
+    const double var_u = (static_cast<double>(st.zsq) - zy * zy) / n - mean_u * mean_u;
 
     const double log_n = log(n);
-    double beta = sqrt(2.0 * eps) / sigma;
+    double beta = budget_seed(eps, var_u, static_cast<double>(st.nt_max) - mean_u);
     if (!(beta > 0.0) || !(beta < kBetaMax)) beta = 1.0;  // NaN, 0 or inf (non-finite logits)
     if (eps >= log_n) beta = kBetaMax;  // kappa = 1: T = 0, one-hot on the strongest non-target
     const double tolerance = 1e-6 * fmax(1.0, eps);
