@@ -31,7 +31,7 @@ def cpu_device(kwargs):
 
 
 def stub_torch_cuda():
-    for name in ("randn", "randint", "full", "empty", "zeros", "ones", "tensor", "arange"):
+    for name in ("randn", "rand", "randint", "full", "empty", "zeros", "ones", "tensor", "arange"):
         real = getattr(torch, name)
         setattr(torch, name, lambda *a, _real=real, **k: _real(*a, **cpu_device(k)))
     real_generator = torch.Generator
@@ -108,7 +108,9 @@ def main():
     print(f"dry run: outputs in {out}: {sorted(os.listdir(out))}")
     with open(os.path.join(out, "summary.txt")) as f:
         print(f.read())
-    ok = not unexpected and len(timed) == 13 * len(timing.SHAPES) * 2
+    # Per shape and dtype: copy, 4 members x (separate, in place), budget on Gumbel rows, eager LS,
+    # eager LABO, torch.compile LABO, copy again.
+    ok = not unexpected and len(timed) == 14 * len(timing.SHAPES) * 2
     print(f"dry run: {'passed' if ok else 'FAILED'} (unexpected failures: {unexpected})")
     return 0 if ok else 1
 
