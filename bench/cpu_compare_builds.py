@@ -60,7 +60,7 @@ def measure(path, member, kappas, rows, vocab, threads, calls):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--lib", action="append", required=True, help="NAME=path to liblabo.so")
+    ap.add_argument("--lib", action="append", default=[], help="NAME=path to liblabo.so (two or more)")
     ap.add_argument("--member", default="LABO-budget", choices=sorted(lc.MEMBERS))
     ap.add_argument("--kappas", default="0.1,0.5,0.9")
     ap.add_argument("--rows", type=int, default=256)
@@ -74,11 +74,13 @@ def main():
     if a.one:
         print(json.dumps(measure(a.one, a.member, kappas, a.rows, a.vocab, a.threads, a.calls)))
         return
+    if not a.lib:
+        ap.error("give the builds to compare with --lib NAME=path")
     builds = [spec.split("=", 1) for spec in a.lib]
     best = {}
     for _ in range(a.rounds):
         for name, path in builds:
-            cmd = [sys.executable, os.path.abspath(__file__), "--lib", "x=x", "--one", path, "--member", a.member,
+            cmd = [sys.executable, os.path.abspath(__file__), "--one", path, "--member", a.member,
                    "--kappas", a.kappas, "--rows", str(a.rows), "--vocab", str(a.vocab), "--threads", str(a.threads),
                    "--calls", str(a.calls)]
             result = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
