@@ -260,8 +260,8 @@ __device__ __forceinline__ float tempered_exponent_scale(double beta) {
 
 // Tempered sums over the non-target elements of the row, at the beta whose exponent scale is
 // `beta_log2e`: s and w1, and with kHigherMoments w2 and w3 (the budget solve's Halley step; the
-// fixed rule needs only s and w1, and skips their arithmetic).
-template <class Tr, bool kHigherMoments, class Group, class View, class Index>
+// fixed rule needs only s and w1, and skips their arithmetic). kMasked: the row holds a -inf logit.
+template <class Tr, bool kHigherMoments, bool kMasked, class Group, class View, class Index>
 __device__ __forceinline__ TemperedSums tempered_sums(const Group &g, View &view, const RowTarget<Index> &target,
                                                       float nt_max, float beta_log2e) {
     constexpr int kVec = Tr::kVec;
@@ -273,7 +273,7 @@ __device__ __forceinline__ TemperedSums tempered_sums(const Group &g, View &view
         float cs = -0.f, cw1 = -0.f, cw2 = -0.f, cw3 = -0.f;
         auto add = [&](float zi) {
             // A -inf logit (d = -FLT_MAX) has weight 0 and moments 0, not 0 * inf = NaN.
-            const float d = fmaxf(zi - nt_max, -FLT_MAX);
+            const float d = kMasked ? fmaxf(zi - nt_max, -FLT_MAX) : zi - nt_max;
             const float e = fast_exp2(d * beta_log2e);
             cs += e;
             if (kHigherMoments) {
@@ -304,6 +304,14 @@ __device__ __forceinline__ TemperedSums tempered_sums(const Group &g, View &view
         }
     });
     return g.allreduce(TemperedSums{s, w1, w2, w3});
+}
+
+// tempered_sums with the -inf guard only where the row needs it (nt_min, the same for the group).
+template <class Tr, bool kHigherMoments, class Group, class View, class Index>
+__device__ __forceinline__ TemperedSums row_tempered_sums(const Group &g, View &view, const RowTarget<Index> &target,
+                                                          const RowStats &st, float beta_log2e) {
+    if (st.nt_min == -f_inf()) return tempered_sums<Tr, kHigherMoments, true>(g, view, target, st.nt_max, beta_log2e);
+    return tempered_sums<Tr, kHigherMoments, false>(g, view, target, st.nt_max, beta_log2e);
 }
 
 // Budget rule: beta = 1/T with KL(r || u_{-y}) = epsilon (METHOD.md section 3), by the steps of
@@ -342,7 +350,7 @@ __device__ TemperedSolution solve_budget(const LossKernelParams &p, const Group 
     double hi = d_inf();
     TemperedSums u;
     for (int it = 0;; ++it) {
-        u = tempered_sums<Tr, true>(g, view, target, st.nt_max, tempered_exponent_scale(beta));
+        u = row_tempered_sums<Tr, true>(g, view, target, st, tempered_exponent_scale(beta));
         const double m1 = u.w1 / u.s;
         const double e2 = u.w2 / u.s;
         const double var = fmax(e2 - m1 * m1, 0.0);
@@ -567,7 +575,7 @@ __device__ __forceinline__ GradientRule solve_row(const LossKernelParams &p, int
         TemperedSolution sol;
         if (p.temperature_rule == LABO_TEMPERATURE_FIXED) {
             const TemperedSums u =
-                tempered_sums<Tr, false>(g, view, target, st.nt_max, tempered_exponent_scale(p.beta_fixed));
+                row_tempered_sums<Tr, false>(g, view, target, st, tempered_exponent_scale(p.beta_fixed));
             sol = {static_cast<double>(p.beta_fixed), u.s, u.w1 / u.s};
             temperature = p.temperature;
         } else {
