@@ -122,7 +122,7 @@ struct TemperedSolution {
 // only ever touches those (the gradient of a chunk is written by the thread that read it, so the
 // gradient may alias the logits). load_pass() is the first pass (reads global memory and keeps
 // the chunks on chip); pass() replays them. f(raw, c) receives the raw 16 bytes of chunk c.
-// SharedRow has no load_pass(): pipelined_smem_rows fills its slots itself, a row ahead.
+// SharedRow's load_pass() only replays: pipelined_smem_rows fills its slots itself, a row ahead.
 // ---------------------------------------------------------------------------------------------
 
 // Loads U chunks before using them, for memory-level parallelism.
@@ -183,6 +183,11 @@ struct SharedRow {
     __device__ __forceinline__ SharedRow(const Storage *row_, int64_t vocab, int rank_, int size_, uint4 *chunks_)
         : row(row_), geo(row_, static_cast<Index>(vocab)), rank(rank_), size(size_), chunks(chunks_) {}
 
+    // pipelined_smem_rows has filled the slots by the time of the first pass.
+    template <class F>
+    __device__ __forceinline__ void load_pass(F &&f) {
+        pass(f);
+    }
     template <class F>
     __device__ __forceinline__ void pass(F &&f) {
         for (int c = rank; c < geo.chunks; c += size) f(chunks[c], c);
@@ -325,19 +330,16 @@ __device__ TemperedSolution solve_budget(const LossKernelParams &p, const Group 
                                          const RowTarget<Index> &target, const RowStats &st) {
     const double n = static_cast<double>(p.vocab - 1);
     const double eps = static_cast<double>(p.budget_epsilon);
+    const double zy = st.zy;
+    const double mean_u = (static_cast<double>(st.zsum) - zy) / n;  // mean of the non-target logits
 
     // eps == 0 (T = +inf), V == 2, or all non-target logits equal: r is uniform for every beta.
     // Its sums come from pass 1: s = n, E_r[z] the mean of the non-targets (-inf with -inf logits:
     // an infinite loss, as uniform weight on a -inf logit implies).
-    if (!(eps > 0.0) || p.vocab <= 2 || !(st.nt_max > st.nt_min)) {
-        const double mean_u = (static_cast<double>(st.zsum) - st.zy) / n;
-        return {0.0, n, mean_u - st.nt_max};
-    }
+    if (!(eps > 0.0) || p.vocab <= 2 || !(st.nt_max > st.nt_min)) return {0.0, n, mean_u - st.nt_max};
 
-    // Mean and variance of the non-target logits (NaN, 0 or inf with non-finite logits or total
+    // Variance of the non-target logits (NaN, 0 or inf with non-finite logits or total
     // cancellation: the guard below then starts at beta = 1).
-    const double zy = st.zy;
-    const double mean_u = (static_cast<double>(st.zsum) - zy) / n;
     const double var_u = (static_cast<double>(st.zsq) - zy * zy) / n - mean_u * mean_u;
 
     const double log_n = log(n);
@@ -401,6 +403,14 @@ __device__ __forceinline__ bool row_is_ignored(const LossKernelParams &p, int64_
     return y == p.ignore_index || y < 0 || y >= p.vocab;
 }
 
+// Online softmax: raises the running maximum to `cmax`, rescaling the running sum of exponentials.
+__device__ __forceinline__ void raise_max(RowStats &st, float cmax) {
+    if (cmax > st.m) {
+        st.s *= expf(st.m - cmax);
+        st.m = cmax;
+    }
+}
+
 // Pass 1 over one chunk: folds its elements into this thread's running statistics.
 template <class Tr, class Options, class Geo, class Index>
 __device__ __forceinline__ void accumulate_stats(RowStats &st, const uint4 &raw, const Geo &geo, Index c,
@@ -412,10 +422,7 @@ __device__ __forceinline__ void accumulate_stats(RowStats &st, const uint4 &raw,
         float cmax = z[0];
 #pragma unroll
         for (int i = 1; i < kVec; ++i) cmax = fmaxf(cmax, z[i]);
-        if (cmax > st.m) {
-            st.s *= expf(st.m - cmax);
-            st.m = cmax;
-        }
+        raise_max(st, cmax);
         // While the row so far is all -inf (m = -inf), exp(z - 0) = 0 rather than exp(-inf + inf).
         const float m = st.m == -f_inf() ? 0.f : st.m;
         float e = -0.f;  // -0 + x is x: the first add folds away
@@ -450,10 +457,7 @@ __device__ __forceinline__ void accumulate_stats(RowStats &st, const uint4 &raw,
         if (slots.valid(i)) cmax = fmaxf(cmax, z[i]);
         if (i == slots.target) st.zy += z[i];
     }
-    if (cmax > st.m) {  // rescale the running sum to the new maximum
-        st.s *= expf(st.m - cmax);
-        st.m = cmax;
-    }
+    raise_max(st, cmax);
     if (st.m != -f_inf()) {
 #pragma unroll
         for (int i = 0; i < kVec; ++i) {
@@ -481,6 +485,19 @@ __device__ __forceinline__ void accumulate_stats(RowStats &st, const uint4 &raw,
             }
         }
     }
+}
+
+// Pass 1 over a row view (its first read of the row), reduced over the group.
+template <class Tr, class Group, class View, class Index>
+__device__ __forceinline__ RowStats row_stats(const LossKernelParams &p, const Group &g, View &view,
+                                              const RowTarget<Index> &target) {
+    RowStats st = RowStats::identity();
+    with_stats_options(p, [&](auto options) {
+        view.load_pass([&](const uint4 &raw, Index c) {
+            accumulate_stats<Tr, decltype(options)>(st, raw, view.geo, c, target);
+        });
+    });
+    return g.allreduce(st);
 }
 
 // What the gradient pass needs of a solved row, as the constants of its per-element arithmetic:
@@ -629,13 +646,7 @@ __device__ __forceinline__ void process_row(const LossKernelParams &p, int64_t r
         return;
     }
     const RowTarget<Index> target = row_target(view.geo, y);
-    RowStats st = RowStats::identity();
-    with_stats_options(p, [&](auto options) {
-        view.load_pass([&](const uint4 &raw, Index c) {
-            accumulate_stats<Tr, decltype(options)>(st, raw, view.geo, c, target);
-        });
-    });
-    st = g.allreduce(st);
+    const RowStats st = row_stats<Tr>(p, g, view, target);
     const GradientRule rule = solve_row<Tr>(p, row, target, scale, g, view, st);
 
     if (grow == nullptr) return;
@@ -681,7 +692,7 @@ __device__ __forceinline__ void write_gradient_and_prefetch(const GradientRule &
         if (static_cast<unsigned>(c - fast_begin) < fast_count && c != target.chunk) {
             float gk[Tr::kVec];
             gradient_chunk<kKind, Tr>(rule, view.chunks[c], view.geo, c, target, gk);
-            *reinterpret_cast<uint4 *>(grow + view.geo.first(c)) = Tr::pack(gk);
+            store_chunk<Tr>(grow, view.geo, c, true, gk);
             async_copy_16(&view.chunks[c], next.row + next.geo.first(c));
             continue;
         }
@@ -717,13 +728,7 @@ __device__ __forceinline__ void pipelined_smem_rows(const LossKernelParams &p, f
         async_copy_wait_all();
         GradientRule rule{};
         if (!ignored) {
-            RowStats st = RowStats::identity();
-            with_stats_options(p, [&](auto options) {
-                view.pass([&](const uint4 &raw, int c) {
-                    accumulate_stats<Tr, decltype(options)>(st, raw, view.geo, c, target);
-                });
-            });
-            st = g.allreduce(st);
+            const RowStats st = row_stats<Tr>(p, g, view, target);
             rule = solve_row<Tr>(p, row, target, scale, g, view, st);
         } else if (g.rank == 0) {
             write_ignored_row_outputs(p, row);
