@@ -245,21 +245,47 @@ __device__ __forceinline__ void store_chunk(typename Tr::Storage *row, const Row
 }
 
 // Asynchronous 16-byte copy from global to shared memory (cp.async, sm_80+): the data travels
-// without passing through registers, so a thread can have a whole row's chunks in flight. The
-// copies of a thread are visible to that thread after async_copy_wait_all(). Elsewhere (the host
-// compile of the emulator tests) a plain copy with the same result.
+// without passing through registers, so a thread can have a whole row's chunks in flight. A
+// thread's copies become visible to that thread when it waits for them: async_copy_wait_all(), or
+// async_copy_wait_pending<N>() for the groups (async_copy_commit()) older than its newest N. In the
+// CUDA emulator's host compile the copies are queued per thread and made at the wait, as late as
+// the hardware may make them, so that a missing or too weak wait reads stale data there too.
 __device__ __forceinline__ void async_copy_16(uint4 *shared_dst, const void *global_src) {
 #if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 800
     const unsigned dst = static_cast<unsigned>(__cvta_generic_to_shared(shared_dst));
     asm volatile("cp.async.cg.shared.global [%0], [%1], 16;\n" ::"r"(dst), "l"(global_src) : "memory");
+#elif defined(LABO_CUDA_EMULATOR)
+    ::emu::async_copy_16(shared_dst, global_src);
 #else
     *shared_dst = *static_cast<const uint4 *>(global_src);
 #endif
 }
 
+// Closes the group of this thread's copies issued since the last commit (an empty group is fine).
+__device__ __forceinline__ void async_copy_commit() {
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 800
+    asm volatile("cp.async.commit_group;\n" ::: "memory");
+#elif defined(LABO_CUDA_EMULATOR)
+    ::emu::async_copy_commit();
+#endif
+}
+
+// Waits until at most N of this thread's committed groups are still in flight.
+template <int N>
+__device__ __forceinline__ void async_copy_wait_pending() {
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 800
+    asm volatile("cp.async.wait_group %0;\n" ::"n"(N) : "memory");
+#elif defined(LABO_CUDA_EMULATOR)
+    ::emu::async_copy_wait_group(N);
+#endif
+}
+
+// Waits for all of this thread's copies, committed or not.
 __device__ __forceinline__ void async_copy_wait_all() {
 #if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 800
     asm volatile("cp.async.wait_all;\n" ::: "memory");
+#elif defined(LABO_CUDA_EMULATOR)
+    ::emu::async_copy_wait_all();
 #endif
 }
 

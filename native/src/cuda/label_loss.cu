@@ -7,8 +7,8 @@
 //                   (up to 8 16-byte chunks per lane: V <= ~1020 fp32, ~2040 bf16/fp16);
 //   - block-smem  : a block per row at a time, the row in dynamic shared memory in its own dtype
 //                   (up to the device's opt-in limit: ~57K fp32 / ~115K bf16 on an H100);
-//                   persistent blocks that copy the next row in (cp.async) while writing the
-//                   current row's gradient (pipelined_smem_rows);
+//                   persistent blocks that copy the next row in (cp.async) and run its pass 1
+//                   while writing the current row's gradient (pipelined_smem_rows);
 //   - block-stream: a block per row for longer rows; every pass re-reads the row from global
 //                   memory (L2), the result is the same.
 // The row algorithm (process_row) is written once against a "row view" (RegisterRow, SharedRow,
@@ -122,7 +122,7 @@ struct TemperedSolution {
 // only ever touches those (the gradient of a chunk is written by the thread that read it, so the
 // gradient may alias the logits). load_pass() is the first pass (reads global memory and keeps
 // the chunks on chip); pass() replays them. f(raw, c) receives the raw 16 bytes of chunk c.
-// SharedRow's load_pass() only replays: pipelined_smem_rows fills its slots itself, a row ahead.
+// SharedRow has only pass(): pipelined_smem_rows fills its slots itself, a row ahead.
 // ---------------------------------------------------------------------------------------------
 
 // Loads U chunks before using them, for memory-level parallelism.
@@ -183,11 +183,7 @@ struct SharedRow {
     __device__ __forceinline__ SharedRow(const Storage *row_, int64_t vocab, int rank_, int size_, uint4 *chunks_)
         : row(row_), geo(row_, static_cast<Index>(vocab)), rank(rank_), size(size_), chunks(chunks_) {}
 
-    // pipelined_smem_rows has filled the slots by the time of the first pass.
-    template <class F>
-    __device__ __forceinline__ void load_pass(F &&f) {
-        pass(f);
-    }
+    // No load_pass(): pipelined_smem_rows fills the slots itself and runs pass 1 as they arrive.
     template <class F>
     __device__ __forceinline__ void pass(F &&f) {
         for (int c = rank; c < geo.chunks; c += size) f(chunks[c], c);
@@ -488,15 +484,10 @@ __device__ __forceinline__ void accumulate_stats(RowStats &st, const uint4 &raw,
 }
 
 // Pass 1 over a row view (its first read of the row), reduced over the group.
-template <class Tr, class Group, class View, class Index>
-__device__ __forceinline__ RowStats row_stats(const LossKernelParams &p, const Group &g, View &view,
-                                              const RowTarget<Index> &target) {
+template <class Tr, class Options, class Group, class View, class Index>
+__device__ __forceinline__ RowStats row_stats(const Group &g, View &view, const RowTarget<Index> &target) {
     RowStats st = RowStats::identity();
-    with_stats_options(p, [&](auto options) {
-        view.load_pass([&](const uint4 &raw, Index c) {
-            accumulate_stats<Tr, decltype(options)>(st, raw, view.geo, c, target);
-        });
-    });
+    view.load_pass([&](const uint4 &raw, Index c) { accumulate_stats<Tr, Options>(st, raw, view.geo, c, target); });
     return g.allreduce(st);
 }
 
@@ -646,7 +637,8 @@ __device__ __forceinline__ void process_row(const LossKernelParams &p, int64_t r
         return;
     }
     const RowTarget<Index> target = row_target(view.geo, y);
-    const RowStats st = row_stats<Tr>(p, g, view, target);
+    RowStats st;
+    with_stats_options(p, [&](auto options) { st = row_stats<Tr, decltype(options)>(g, view, target); });
     const GradientRule rule = solve_row<Tr>(p, row, target, scale, g, view, st);
 
     if (grow == nullptr) return;
@@ -662,9 +654,12 @@ __device__ __forceinline__ void process_row(const LossKernelParams &p, int64_t r
 // as fit on the device at once) and keeps the next row's load in flight while it works on the
 // current one: in the gradient sweep of row i each thread, right after writing its gradient
 // chunk c from shared memory, starts the asynchronous copy of its chunk c of row i + 1 into the
-// same slot. The whole next row is then on its way while row i's gradient is written, and the
-// statistics pass of row i + 1 reads shared memory. A thread only ever touches its own slots
-// (c = rank, rank + size, ...), so the pipeline needs no barriers beyond the reductions'.
+// same slot, and a few chunks later, once that copy has landed, folds it into row i + 1's pass-1
+// statistics. Row i + 1's first pass thus runs while the memory system is busy with row i's
+// gradient and row i + 1's logits, instead of after them with nothing in flight; what is left
+// between two gradient sweeps is the statistics' reduction and the row's solve. A thread only
+// ever touches its own slots (c = rank, rank + size, ...), so the pipeline needs no barriers
+// beyond the reductions'.
 template <class Tr>
 __device__ __forceinline__ void start_chunk_load(uint4 *slot, const SharedRow<Tr> &view, int c) {
     if (view.geo.full(c)) {
@@ -674,13 +669,26 @@ __device__ __forceinline__ void start_chunk_load(uint4 *slot, const SharedRow<Tr
     }
 }
 
+// How many of a thread's chunks behind its newest copy the fused sweep reads the next row: each
+// chunk's copy is one cp.async group, and a chunk is folded into the statistics once at most
+// this many newer groups are in flight. More hides more latency and keeps more bytes in flight
+// (1024 threads x 16 bytes per step); the chunks still in flight at the end of the sweep are
+// folded after it. A build-time setting for tuning experiments (bench/gpu/pack-variants.sh).
+#ifndef LABO_SMEM_PATH_STATS_LAG
+#define LABO_SMEM_PATH_STATS_LAG 2
+#endif
+constexpr int kStatsLag = LABO_SMEM_PATH_STATS_LAG;
+static_assert(kStatsLag >= 1 && kStatsLag <= 7, "LABO_SMEM_PATH_STATS_LAG: 1 to 7 chunks");
+
 // Row i's gradient sweep (its first grad_chunks chunks; 0: no gradient) fused with the copy of
-// the first next_chunks chunks of row i + 1 (`next`) into the slots it frees.
-template <GradientKind kKind, class Tr>
+// the first next_chunks chunks of row i + 1 (`next`) into the slots it frees and with row i + 1's
+// pass 1 over them, into this thread's `next_stats` (not yet reduced over the group).
+template <GradientKind kKind, class Options, class Tr>
 __device__ __forceinline__ void write_gradient_and_prefetch(const GradientRule &rule, const SharedRow<Tr> &view,
                                                             const RowTarget<int> &target, typename Tr::Storage *grow,
                                                             bool same_phase, int grad_chunks,
-                                                            const SharedRow<Tr> &next, int next_chunks) {
+                                                            const SharedRow<Tr> &next, int next_chunks,
+                                                            const RowTarget<int> &next_target, RowStats &next_stats) {
     const int n = grad_chunks > next_chunks ? grad_chunks : next_chunks;
     // Chunks full in both rows, with a gradient to store as one vector and a next row to load, and
     // not the target's: all but a few, taken by one straight path without per-element tests.
@@ -688,24 +696,38 @@ __device__ __forceinline__ void write_gradient_and_prefetch(const GradientRule &
     const int fast_begin = view.geo.full_begin > next.geo.full_begin ? view.geo.full_begin : next.geo.full_begin;
     const int full_end = view.geo.full_end < next.geo.full_end ? view.geo.full_end : next.geo.full_end;
     const unsigned fast_count = both && full_end > fast_begin ? static_cast<unsigned>(full_end - fast_begin) : 0u;
-    for (int c = view.rank; c < n; c += view.size) {
+    const int lag_stride = kStatsLag * view.size;
+    int c = view.rank;
+    for (; c < n; c += view.size) {
         if (static_cast<unsigned>(c - fast_begin) < fast_count && c != target.chunk) {
             float gk[Tr::kVec];
             gradient_chunk<kKind, Tr>(rule, view.chunks[c], view.geo, c, target, gk);
             store_chunk<Tr>(grow, view.geo, c, true, gk);
             async_copy_16(&view.chunks[c], next.row + next.geo.first(c));
-            continue;
+        } else {
+            if (c < grad_chunks) {
+                float gk[Tr::kVec];
+                gradient_chunk<kKind, Tr>(rule, view.chunks[c], view.geo, c, target, gk);
+                store_chunk<Tr>(grow, view.geo, c, same_phase && view.geo.full(c), gk);
+            }
+            if (c < next_chunks) start_chunk_load<Tr>(&view.chunks[c], next, c);
         }
-        if (c < grad_chunks) {
-            float gk[Tr::kVec];
-            gradient_chunk<kKind, Tr>(rule, view.chunks[c], view.geo, c, target, gk);
-            store_chunk<Tr>(grow, view.geo, c, same_phase && view.geo.full(c), gk);
+        async_copy_commit();
+        const int ready = c - lag_stride;  // this thread's chunk kStatsLag copies back
+        if (ready >= 0) {
+            async_copy_wait_pending<kStatsLag>();
+            if (ready < next_chunks) {
+                accumulate_stats<Tr, Options>(next_stats, view.chunks[ready], next.geo, ready, next_target);
+            }
         }
-        if (c < next_chunks) start_chunk_load<Tr>(&view.chunks[c], next, c);
+    }
+    async_copy_wait_all();
+    for (int ready = c - lag_stride > view.rank ? c - lag_stride : view.rank; ready < next_chunks; ready += view.size) {
+        accumulate_stats<Tr, Options>(next_stats, view.chunks[ready], next.geo, ready, next_target);
     }
 }
 
-template <class Tr>
+template <class Tr, class Options>
 __device__ __forceinline__ void pipelined_smem_rows(const LossKernelParams &p, float scale, const BlockGroup &g,
                                                     uint4 *slots) {
     using Storage = typename Tr::Storage;
@@ -719,16 +741,20 @@ __device__ __forceinline__ void pipelined_smem_rows(const LossKernelParams &p, f
     bool ignored = row_is_ignored(p, y0);
     SharedRow<Tr> view(logits + row * p.logits_stride, p.vocab, g.rank, g.size(), slots);
     RowTarget<int> target = ignored ? kNoTarget : row_target(view.geo, y0);
+    // The block's first row: loaded, then its own pass 1. Every later row's pass 1 is folded into
+    // the sweep before it (`stats`, this thread's part).
+    RowStats stats = RowStats::identity();
     if (!ignored) {
         for (int c = g.rank; c < view.geo.chunks; c += g.size()) start_chunk_load<Tr>(&slots[c], view, c);
+        async_copy_wait_all();
+        view.pass([&](const uint4 &raw, int c) { accumulate_stats<Tr, Options>(stats, raw, view.geo, c, target); });
     }
 
     for (;;) {
-        // Row `row` is arriving in shared memory (unless ignored).
-        async_copy_wait_all();
+        // Row `row` is in shared memory (unless ignored), its pass 1 in `stats`.
         GradientRule rule{};
         if (!ignored) {
-            const RowStats st = row_stats<Tr>(p, g, view, target);
+            const RowStats st = g.allreduce(stats);
             rule = solve_row<Tr>(p, row, target, scale, g, view, st);
         } else if (g.rank == 0) {
             write_ignored_row_outputs(p, row);
@@ -740,25 +766,27 @@ __device__ __forceinline__ void pipelined_smem_rows(const LossKernelParams &p, f
         const bool load_next = has_next && !row_is_ignored(p, y_next);
         const SharedRow<Tr> next_view(logits + (has_next ? next : row) * p.logits_stride, p.vocab, g.rank, g.size(),
                                       slots);
+        const RowTarget<int> next_target = load_next ? row_target(next_view.geo, y_next) : kNoTarget;
         Storage *grow = grad != nullptr ? grad + row * p.grad_stride : nullptr;
         const bool same_phase = grow != nullptr && chunk_phase<Tr>(grow) == view.geo.phase;
         const int grad_chunks = grow != nullptr ? view.geo.chunks : 0;
         const int next_chunks = load_next ? next_view.geo.chunks : 0;
+        stats = RowStats::identity();
         if (ignored) {
-            write_gradient_and_prefetch<GradientKind::kZero, Tr>(rule, view, target, grow, same_phase, grad_chunks,
-                                                                  next_view, next_chunks);
+            write_gradient_and_prefetch<GradientKind::kZero, Options, Tr>(
+                rule, view, target, grow, same_phase, grad_chunks, next_view, next_chunks, next_target, stats);
         } else if (rule.tempered) {
-            write_gradient_and_prefetch<GradientKind::kTempered, Tr>(rule, view, target, grow, same_phase, grad_chunks,
-                                                                      next_view, next_chunks);
+            write_gradient_and_prefetch<GradientKind::kTempered, Options, Tr>(
+                rule, view, target, grow, same_phase, grad_chunks, next_view, next_chunks, next_target, stats);
         } else {
-            write_gradient_and_prefetch<GradientKind::kPlain, Tr>(rule, view, target, grow, same_phase, grad_chunks,
-                                                                   next_view, next_chunks);
+            write_gradient_and_prefetch<GradientKind::kPlain, Options, Tr>(
+                rule, view, target, grow, same_phase, grad_chunks, next_view, next_chunks, next_target, stats);
         }
         if (!has_next) return;
         row = next;
         ignored = !load_next;
         view = next_view;
-        target = ignored ? kNoTarget : row_target(view.geo, y_next);
+        target = next_target;
     }
 }
 
@@ -808,7 +836,8 @@ __global__ void __launch_bounds__(smem_path_max_threads(Tr::kVec), smem_path_min
     extern __shared__ __align__(16) unsigned char dynamic_smem[];
     const BlockGroup g(dynamic_smem);
     uint4 *slots = reinterpret_cast<uint4 *>(dynamic_smem + kReduceScratchBytes);
-    pipelined_smem_rows<Tr>(p, gradient_scale(p), g, slots);
+    const float scale = gradient_scale(p);
+    with_stats_options(p, [&](auto options) { pipelined_smem_rows<Tr, decltype(options)>(p, scale, g, slots); });
 }
 
 template <class Tr>

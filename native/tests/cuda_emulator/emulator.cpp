@@ -40,8 +40,10 @@
 //     or the block's dynamic shared memory.
 //   - A device of 2 multiprocessors (cudaDevAttrMultiProcessorCount) and a simple occupancy model
 //     (cudaOccupancyMaxActiveBlocksPerMultiprocessor: 2048 threads, 228 KiB of shared memory an
-//     SM), so that persistent grids are small and each block loops over several rows. cp.async
-//     (sm_80+) is compiled as a plain copy here: the emulator cannot find a missing wait.
+//     SM), so that persistent grids are small and each block loops over several rows.
+//   - cp.async (sm_80+): a thread's asynchronous copies land only when it waits for them
+//     (cp.async.wait_group N makes all but its newest N committed groups, wait_all every copy), so
+//     reading a slot before the wait that covers its copy reads the old contents, as it may on a GPU.
 //   - Launch configuration: grid >= 1, 1 <= block <= 1024, dynamic shared memory at most the opt-in
 //     limit (settable, to force the streaming path) and above 48 KiB only after
 //     cudaFuncSetAttribute(MaxDynamicSharedMemorySize) for that kernel; a violation refuses the
@@ -81,6 +83,7 @@
 #include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
+#include <deque>
 #include <map>
 #include <string>
 #include <unordered_map>
@@ -107,6 +110,9 @@ struct Fiber {
     bool done = false;
     std::vector<uint64_t> shuffle_values;  // the n-th shuffle's value and mask
     std::vector<unsigned> shuffle_masks;
+    // cp.async copies (destination, source) not yet made: the open group, then the committed ones.
+    std::vector<std::pair<uint4 *, const uint4 *>> async_open;
+    std::deque<std::vector<std::pair<uint4 *, const uint4 *>>> async_groups;
     // What the thread waits for: the barrier generation to move past wait_generation, or the
     // partner's shuffle number wait_count.
     Wait wait = Wait::kNone;
@@ -341,6 +347,38 @@ void check_vector_access(const void *p) {
     const uintptr_t smem = reinterpret_cast<uintptr_t>(s.smem);
     const bool in_smem = s.smem != nullptr && a >= smem && a + 16 <= smem + s.smem_bytes;
     if (!in_smem && !inside_device_memory(a, 16)) fault("16-byte access at %p outside device and shared memory", p);
+}
+
+void async_copy_16(uint4 *shared_dst, const void *global_src) {
+    State &s = state();
+    const uintptr_t a = reinterpret_cast<uintptr_t>(shared_dst);
+    const uintptr_t smem = reinterpret_cast<uintptr_t>(s.smem);
+    if (a % 16 != 0 || s.smem == nullptr || a < smem || a + 16 > smem + s.smem_bytes) {
+        fault("cp.async destination %p is not 16 bytes of the block's shared memory", static_cast<void *>(shared_dst));
+    }
+    if (reinterpret_cast<uintptr_t>(global_src) % 16 != 0 || !inside_device_memory(reinterpret_cast<uintptr_t>(global_src), 16)) {
+        fault("cp.async source %p is not 16 aligned bytes of device memory", global_src);
+    }
+    s.current->async_open.emplace_back(shared_dst, static_cast<const uint4 *>(global_src));
+}
+
+void async_copy_commit() {
+    Fiber &me = *state().current;
+    me.async_groups.push_back(std::move(me.async_open));
+    me.async_open.clear();
+}
+
+void async_copy_wait_group(int pending) {
+    Fiber &me = *state().current;
+    while (me.async_groups.size() > static_cast<size_t>(pending < 0 ? 0 : pending)) {
+        for (const auto &copy : me.async_groups.front()) *copy.first = *copy.second;
+        me.async_groups.pop_front();
+    }
+}
+
+void async_copy_wait_all() {
+    async_copy_commit();
+    async_copy_wait_group(0);
 }
 
 void set_max_dynamic_smem(uintptr_t kernel, int bytes) { state().max_dynamic_smem[kernel] = bytes; }

@@ -56,6 +56,28 @@ void smem_kernel() {
     smem[threadIdx.x] = 1;
 }
 
+// cp.async groups: each thread copies three 16-byte values into its own shared slots, one group
+// each, and records what its slots hold before any wait, after wait_group 1 (the first two groups
+// landed) and after wait_all: 0, 2 and 3 values of `src` in place.
+void async_copy_kernel(const uint4 *src, unsigned *landed) {
+    uint4 *slots = reinterpret_cast<uint4 *>(::emu::dynamic_smem()) + 3 * threadIdx.x;
+    for (int i = 0; i < 3; ++i) slots[i] = make_uint4(0u, 0u, 0u, 0u);
+    for (int i = 0; i < 3; ++i) {
+        ::emu::async_copy_16(&slots[i], &src[i]);
+        ::emu::async_copy_commit();
+    }
+    auto count = [&] {
+        unsigned n = 0;
+        for (int i = 0; i < 3; ++i) n += slots[i].x == src[i].x;
+        return n;
+    };
+    landed[3 * threadIdx.x] = count();
+    ::emu::async_copy_wait_group(1);
+    landed[3 * threadIdx.x + 1] = count();
+    ::emu::async_copy_wait_all();
+    landed[3 * threadIdx.x + 2] = count();
+}
+
 cudaError_t last() { return cudaGetLastError(); }
 
 }  // namespace
@@ -83,6 +105,18 @@ void run_emulator_selftest() {
         check(last() == cudaSuccess, "aligned 16-byte load inside device memory refused");
         ::emu::launch(&smem_kernel, [&] { smem_kernel(); }, 1, 64, 64, nullptr);
         check(last() == cudaSuccess, "dynamic shared memory kernel failed");
+
+        emutest::DeviceBuffer src_buf(3 * 16), landed_buf(2 * 3 * 4);
+        uint4 *src = static_cast<uint4 *>(src_buf.data());
+        for (unsigned i = 0; i < 3; ++i) src[i] = make_uint4(i + 1, 0u, 0u, 0u);
+        unsigned *landed = static_cast<unsigned *>(landed_buf.data());
+        ::emu::launch(&async_copy_kernel, [&] { async_copy_kernel(src, landed); }, 1, 2, 2 * 3 * 16, nullptr);
+        check(last() == cudaSuccess, "cp.async kernel failed");
+        for (int t = 0; t < 2; ++t) {
+            check(landed[3 * t] == 0 && landed[3 * t + 1] == 2 && landed[3 * t + 2] == 3,
+                  "thread %d: cp.async copies landed %u, %u, %u (before a wait, after wait_group 1, after wait_all), "
+                  "want 0, 2, 3", t, landed[3 * t], landed[3 * t + 1], landed[3 * t + 2]);
+        }
     }
     emutest::end_case();
 

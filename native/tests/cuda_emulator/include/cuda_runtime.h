@@ -4,6 +4,9 @@
 // rewritten by ../prepare_cuda_source.cmake, are compiled by the host C++ compiler.
 #pragma once
 
+// The kernel sources' host fallbacks for the CUDA emulator (cp.async, ...) test this.
+#define LABO_CUDA_EMULATOR 1
+
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -66,6 +69,13 @@ void set_max_dynamic_smem(uintptr_t kernel, int bytes);
 long long optin_shared_memory();
 // A 16-byte access must be 16-byte aligned and lie inside device or shared memory.
 void check_vector_access(const void *p);
+// cp.async: a thread's copies are queued and made only when it waits for them (a group is made
+// once at most `pending` newer groups remain; wait_all commits first), the latest a GPU may make
+// them. Shared destination and device source are checked like any 16-byte access.
+void async_copy_16(uint4 *shared_dst, const void *global_src);
+void async_copy_commit();
+void async_copy_wait_group(int pending);
+void async_copy_wait_all();
 template <class T, class P>
 inline T *aligned16(P *p) {
     check_vector_access(p);
