@@ -17,9 +17,10 @@
 // (only the first and last chunk of a row can be partial and use element loads).
 //
 // Passes over a row: (1) max, online sum of exp, z_y and, as the loss needs them, sums of z and
-// z^2 and max/min over non-targets; (2) LABO only: tempered sums at beta = 1/T (budget rule: the
-// Halley/bisection solve, one pass per step but the last); (3) the gradient write. Accumulation is
-// in fp32 (the budget solve's sums: fp32 within a 16-byte chunk, fp64 across chunks and threads).
+// z^2, max/min over non-targets and, for LABO at a fixed T, its tempered sums (online, about the
+// running non-target max); (2) the budget rule only: tempered sums at beta = 1/T, one pass per
+// Halley/bisection step but the last; (3) the gradient write. Accumulation is in fp32 (the
+// tempered sums: fp32 within a 16-byte chunk, fp64 across chunks and threads).
 // These kernels are bound by the instructions they issue per element (Nsight Compute on an H200):
 // the chunks that hold neither a row end nor the target, all but one or two per row, skip the
 // per-element tests, chunk indices inside a row are 32-bit where the row is short by construction,
@@ -260,9 +261,9 @@ __device__ __forceinline__ float tempered_exponent_scale(double beta) {
 }
 
 // Tempered sums over the non-target elements of the row, at the beta whose exponent scale is
-// `beta_log2e`: s and w1, and with kHigherMoments w2 and w3 (the budget solve's Halley step; the
-// fixed rule needs only s and w1, and skips their arithmetic). kMasked: the row holds a -inf logit.
-template <class Tr, bool kHigherMoments, bool kMasked, class Group, class View, class Index>
+// `beta_log2e`: s, w1, w2 and w3 (the budget solve's Halley step; the fixed rule's s and w1 come
+// out of pass 1, fold_fixed_tempered). kMasked: the row holds a -inf logit.
+template <class Tr, bool kMasked, class Group, class View, class Index>
 __device__ __forceinline__ TemperedSums tempered_sums(const Group &g, View &view, const RowTarget<Index> &target,
                                                       float nt_max, float beta_log2e) {
     constexpr int kVec = Tr::kVec;
@@ -276,16 +277,12 @@ __device__ __forceinline__ TemperedSums tempered_sums(const Group &g, View &view
             // A -inf logit (d = -FLT_MAX) has weight 0 and moments 0, not 0 * inf = NaN.
             const float d = kMasked ? fmaxf(zi - nt_max, -FLT_MAX) : zi - nt_max;
             const float e = fast_exp2(d * beta_log2e);
+            const float ed = e * d;
+            const float ed2 = ed * d;
             cs += e;
-            if (kHigherMoments) {
-                const float ed = e * d;
-                const float ed2 = ed * d;
-                cw1 += ed;
-                cw2 += ed2;
-                cw3 = fmaf(ed2, d, cw3);
-            } else {
-                cw1 = fmaf(e, d, cw1);
-            }
+            cw1 += ed;
+            cw2 += ed2;
+            cw3 = fmaf(ed2, d, cw3);
         };
         if (plain_chunk(view.geo, c, target)) {
 #pragma unroll
@@ -299,20 +296,18 @@ __device__ __forceinline__ TemperedSums tempered_sums(const Group &g, View &view
         }
         s += cs;
         w1 += cw1;
-        if (kHigherMoments) {
-            w2 += cw2;
-            w3 += cw3;
-        }
+        w2 += cw2;
+        w3 += cw3;
     });
     return g.allreduce(TemperedSums{s, w1, w2, w3});
 }
 
 // tempered_sums with the -inf guard only where the row needs it (nt_min, the same for the group).
-template <class Tr, bool kHigherMoments, class Group, class View, class Index>
+template <class Tr, class Group, class View, class Index>
 __device__ __forceinline__ TemperedSums row_tempered_sums(const Group &g, View &view, const RowTarget<Index> &target,
                                                           const RowStats &st, float beta_log2e) {
-    if (st.nt_min == -f_inf()) return tempered_sums<Tr, kHigherMoments, true>(g, view, target, st.nt_max, beta_log2e);
-    return tempered_sums<Tr, kHigherMoments, false>(g, view, target, st.nt_max, beta_log2e);
+    if (st.nt_min == -f_inf()) return tempered_sums<Tr, true>(g, view, target, st.nt_max, beta_log2e);
+    return tempered_sums<Tr, false>(g, view, target, st.nt_max, beta_log2e);
 }
 
 // Budget rule: beta = 1/T with KL(r || u_{-y}) = epsilon (METHOD.md section 3), by the steps of
@@ -348,7 +343,7 @@ __device__ TemperedSolution solve_budget(const LossKernelParams &p, const Group 
     double hi = d_inf();
     TemperedSums u;
     for (int it = 0;; ++it) {
-        u = row_tempered_sums<Tr, true>(g, view, target, st, tempered_exponent_scale(beta));
+        u = row_tempered_sums<Tr>(g, view, target, st, tempered_exponent_scale(beta));
         const double m1 = u.w1 / u.s;
         const double e2 = u.w2 / u.s;
         const double var = fmax(e2 - m1 * m1, 0.0);
@@ -374,23 +369,24 @@ __device__ TemperedSolution solve_budget(const LossKernelParams &p, const Group 
 
 // What pass 1 gathers besides max and sum of exp, by loss; compile-time, so that the per-chunk
 // loop carries no test of it (with_stats_options picks one per call).
-template <bool kZsum, bool kZsq, bool kTempered>
+template <bool kZsum, bool kZsq, bool kTempered, bool kFixedSums>
 struct StatsOptions {
     static constexpr bool need_zsum = kZsum;  // label smoothing and the budget rule use sum(z)
     static constexpr bool need_zsq = kZsq;    // the budget rule uses sum(z^2)
     static constexpr bool tempered = kTempered;  // LABO: max/min over the non-targets
+    static constexpr bool fixed_sums = kFixedSums;  // LABO at a fixed T: its tempered sums s, w1
 };
 
 template <class F>
 __device__ __forceinline__ void with_stats_options(const LossKernelParams &p, F &&f) {
     if (p.smoothing == LABO_SMOOTHING_NONE) {
-        f(StatsOptions<false, false, false>{});
+        f(StatsOptions<false, false, false, false>{});
     } else if (p.smoothing == LABO_SMOOTHING_UNIFORM) {
-        f(StatsOptions<true, false, false>{});
+        f(StatsOptions<true, false, false, false>{});
     } else if (p.temperature_rule == LABO_TEMPERATURE_FIXED) {
-        f(StatsOptions<false, false, true>{});
+        f(StatsOptions<false, false, true, true>{});
     } else {
-        f(StatsOptions<true, true, true>{});
+        f(StatsOptions<true, true, true, false>{});
     }
 }
 
@@ -407,11 +403,57 @@ __device__ __forceinline__ void raise_max(RowStats &st, float cmax) {
     }
 }
 
-// Pass 1 over one chunk: folds its elements into this thread's running statistics.
+// One thread's pass-1 statistics, before the group reduction: the row statistics and, for LABO at
+// a fixed T (whose beta is known before the row is read), the tempered sums s = sum e and
+// w1 = sum e d, e = exp(beta d), d = z - st.nt_max over the non-targets it has seen, kept about
+// its running non-target maximum st.nt_max and rescaled as that rises (as the online softmax
+// rescales s): so the fixed rule needs no pass of its own.
+struct ThreadStats {
+    RowStats st;
+    double ts;
+    double tw1;
+
+    __device__ __forceinline__ static ThreadStats identity() { return {RowStats::identity(), 0.0, 0.0}; }
+};
+
+// Fixed-T LABO: folds the non-target values z[i] with keep(i) (their max: cmax) into the tempered
+// sums at exponent scale `tscale` = beta log2(e), raising the running non-target maximum first.
+template <int N, class Keep>
+__device__ __forceinline__ void fold_fixed_tempered(ThreadStats &acc, float tscale, const float (&z)[N], float cmax,
+                                                    Keep &&keep) {
+    if (cmax > acc.st.nt_max) {
+        if (acc.st.nt_max != -f_inf()) {  // (below it the sums are still 0)
+            const float delta = acc.st.nt_max - cmax;
+            const double f = fast_exp2(delta * tscale);
+            acc.tw1 = (acc.tw1 + acc.ts * static_cast<double>(delta)) * f;
+            acc.ts *= f;
+        }
+        acc.st.nt_max = cmax;
+    }
+    // While every non-target so far is -inf, d = -inf (clamped below) rather than -inf + inf.
+    const float base = acc.st.nt_max == -f_inf() ? 0.f : acc.st.nt_max;
+    float cs = -0.f, cw = -0.f;  // -0 + x is x: the first add folds away
+#pragma unroll
+    for (int i = 0; i < N; ++i) {
+        if (keep(i)) {
+            // A -inf logit (d = -FLT_MAX) has weight 0 and moment 0, not 0 * inf = NaN.
+            const float d = fmaxf(z[i] - base, -FLT_MAX);
+            const float e = fast_exp2(d * tscale);
+            cs += e;
+            cw = fmaf(e, d, cw);
+        }
+    }
+    acc.ts += cs;
+    acc.tw1 += cw;
+}
+
+// Pass 1 over one chunk: folds its elements into this thread's running statistics (`tscale`:
+// fixed-T LABO's exponent scale, unused otherwise).
 template <class Tr, class Options, class Geo, class Index>
-__device__ __forceinline__ void accumulate_stats(RowStats &st, const uint4 &raw, const Geo &geo, Index c,
-                                                 const RowTarget<Index> &target) {
+__device__ __forceinline__ void accumulate_stats(ThreadStats &acc, float tscale, const uint4 &raw, const Geo &geo,
+                                                 Index c, const RowTarget<Index> &target) {
     constexpr int kVec = Tr::kVec;
+    RowStats &st = acc.st;
     float z[kVec];
     Tr::unpack(raw, z);
     if (plain_chunk(geo, c, target)) {
@@ -441,7 +483,11 @@ __device__ __forceinline__ void accumulate_stats(RowStats &st, const uint4 &raw,
             float cmin = z[0];
 #pragma unroll
             for (int i = 1; i < kVec; ++i) cmin = fminf(cmin, z[i]);
-            st.nt_max = fmaxf(st.nt_max, cmax);
+            if (Options::fixed_sums) {
+                fold_fixed_tempered(acc, tscale, z, cmax, [](int) { return true; });
+            } else {
+                st.nt_max = fmaxf(st.nt_max, cmax);
+            }
             st.nt_min = fminf(st.nt_min, cmin);
         }
         return;
@@ -473,22 +519,58 @@ __device__ __forceinline__ void accumulate_stats(RowStats &st, const uint4 &raw,
         }
     }
     if (Options::tempered) {
+        auto non_target = [&](int i) { return slots.valid(i) && i != slots.target; };
+        float cmax_nt = -f_inf();
+        float cmin_nt = f_inf();
 #pragma unroll
         for (int i = 0; i < kVec; ++i) {
-            if (slots.valid(i) && i != slots.target) {
-                st.nt_max = fmaxf(st.nt_max, z[i]);
-                st.nt_min = fminf(st.nt_min, z[i]);
+            if (non_target(i)) {
+                cmax_nt = fmaxf(cmax_nt, z[i]);
+                cmin_nt = fminf(cmin_nt, z[i]);
             }
         }
+        if (Options::fixed_sums) {
+            fold_fixed_tempered(acc, tscale, z, cmax_nt, non_target);
+        } else {
+            st.nt_max = fmaxf(st.nt_max, cmax_nt);
+        }
+        st.nt_min = fminf(st.nt_min, cmin_nt);
     }
+}
+
+// Pass 1 of a row, reduced over the group: its statistics and (fixed-T LABO) its tempered sums
+// about the row's non-target maximum (w2 and w3 unused).
+struct Pass1Result {
+    RowStats st;
+    TemperedSums fixed;
+};
+
+// The group reduction of the threads' pass-1 statistics; each thread's tempered sums are first
+// moved from its own non-target maximum to the row's.
+template <class Options, class Group>
+__device__ __forceinline__ Pass1Result reduce_stats(const Group &g, const ThreadStats &acc, float tscale) {
+    Pass1Result r{g.allreduce(acc.st), TemperedSums::identity()};
+    if (Options::fixed_sums) {
+        double s = 0.0, w1 = 0.0;
+        if (acc.st.nt_max != -f_inf()) {  // (else this thread's sums are 0)
+            const float delta = acc.st.nt_max - r.st.nt_max;  // <= 0
+            const double f = fast_exp2(delta * tscale);
+            s = acc.ts * f;
+            w1 = (acc.tw1 + acc.ts * static_cast<double>(delta)) * f;
+        }
+        r.fixed = g.allreduce(TemperedSums{s, w1, 0.0, 0.0});
+    }
+    return r;
 }
 
 // Pass 1 over a row view (its first read of the row), reduced over the group.
 template <class Tr, class Options, class Group, class View, class Index>
-__device__ __forceinline__ RowStats row_stats(const Group &g, View &view, const RowTarget<Index> &target) {
-    RowStats st = RowStats::identity();
-    view.load_pass([&](const uint4 &raw, Index c) { accumulate_stats<Tr, Options>(st, raw, view.geo, c, target); });
-    return g.allreduce(st);
+__device__ __forceinline__ Pass1Result row_stats(const Group &g, View &view, const RowTarget<Index> &target,
+                                                 float tscale) {
+    ThreadStats acc = ThreadStats::identity();
+    view.load_pass(
+        [&](const uint4 &raw, Index c) { accumulate_stats<Tr, Options>(acc, tscale, raw, view.geo, c, target); });
+    return reduce_stats<Options>(g, acc, tscale);
 }
 
 // What the gradient pass needs of a solved row, as the constants of its per-element arithmetic:
@@ -556,7 +638,8 @@ __device__ __forceinline__ void gradient_chunk(const GradientRule &rule, const u
 // gradient rule out. LABO runs its tempered passes over `view` here.
 template <class Tr, class Group, class View, class Index>
 __device__ __forceinline__ GradientRule solve_row(const LossKernelParams &p, int64_t row, const RowTarget<Index> &target,
-                                                  float scale, const Group &g, View &view, const RowStats &st) {
+                                                  float scale, const Group &g, View &view, const Pass1Result &pass1) {
+    const RowStats &st = pass1.st;
     const float m = st.m;
     const float log_s = logf(st.s);
     const float zy = st.zy;
@@ -582,9 +665,7 @@ __device__ __forceinline__ GradientRule solve_row(const LossKernelParams &p, int
     } else {
         TemperedSolution sol;
         if (p.temperature_rule == LABO_TEMPERATURE_FIXED) {
-            const TemperedSums u =
-                row_tempered_sums<Tr, false>(g, view, target, st, tempered_exponent_scale(p.beta_fixed));
-            sol = {static_cast<double>(p.beta_fixed), u.s, u.w1 / u.s};
+            sol = {static_cast<double>(p.beta_fixed), pass1.fixed.s, pass1.fixed.w1 / pass1.fixed.s};
             temperature = p.temperature;
         } else {
             sol = solve_budget<Tr>(p, g, view, target, st);
@@ -637,9 +718,11 @@ __device__ __forceinline__ void process_row(const LossKernelParams &p, int64_t r
         return;
     }
     const RowTarget<Index> target = row_target(view.geo, y);
-    RowStats st;
-    with_stats_options(p, [&](auto options) { st = row_stats<Tr, decltype(options)>(g, view, target); });
-    const GradientRule rule = solve_row<Tr>(p, row, target, scale, g, view, st);
+    Pass1Result pass1;
+    with_stats_options(p, [&](auto options) {
+        pass1 = row_stats<Tr, decltype(options)>(g, view, target, tempered_exponent_scale(p.beta_fixed));
+    });
+    const GradientRule rule = solve_row<Tr>(p, row, target, scale, g, view, pass1);
 
     if (grow == nullptr) return;
     const bool same_phase = chunk_phase<Tr>(grow) == view.geo.phase;
@@ -682,13 +765,15 @@ static_assert(kStatsLag >= 1 && kStatsLag <= 7, "LABO_SMEM_PATH_STATS_LAG: 1 to 
 
 // Row i's gradient sweep (its first grad_chunks chunks; 0: no gradient) fused with the copy of
 // the first next_chunks chunks of row i + 1 (`next`) into the slots it frees and with row i + 1's
-// pass 1 over them, into this thread's `next_stats` (not yet reduced over the group).
+// pass 1 over them, into this thread's `next_stats` (not yet reduced over the group; `tscale`:
+// fixed-T LABO's exponent scale).
 template <GradientKind kKind, class Options, class Tr>
 __device__ __forceinline__ void write_gradient_and_prefetch(const GradientRule &rule, const SharedRow<Tr> &view,
                                                             const RowTarget<int> &target, typename Tr::Storage *grow,
                                                             bool same_phase, int grad_chunks,
                                                             const SharedRow<Tr> &next, int next_chunks,
-                                                            const RowTarget<int> &next_target, RowStats &next_stats) {
+                                                            const RowTarget<int> &next_target, float tscale,
+                                                            ThreadStats &next_stats) {
     const int n = grad_chunks > next_chunks ? grad_chunks : next_chunks;
     // Chunks full in both rows, with a gradient to store as one vector and a next row to load, and
     // not the target's: all but a few, taken by one straight path without per-element tests.
@@ -717,13 +802,13 @@ __device__ __forceinline__ void write_gradient_and_prefetch(const GradientRule &
         if (ready >= 0) {
             async_copy_wait_pending<kStatsLag>();
             if (ready < next_chunks) {
-                accumulate_stats<Tr, Options>(next_stats, view.chunks[ready], next.geo, ready, next_target);
+                accumulate_stats<Tr, Options>(next_stats, tscale, view.chunks[ready], next.geo, ready, next_target);
             }
         }
     }
     async_copy_wait_all();
     for (int ready = c - lag_stride > view.rank ? c - lag_stride : view.rank; ready < next_chunks; ready += view.size) {
-        accumulate_stats<Tr, Options>(next_stats, view.chunks[ready], next.geo, ready, next_target);
+        accumulate_stats<Tr, Options>(next_stats, tscale, view.chunks[ready], next.geo, ready, next_target);
     }
 }
 
@@ -743,19 +828,20 @@ __device__ __forceinline__ void pipelined_smem_rows(const LossKernelParams &p, f
     RowTarget<int> target = ignored ? kNoTarget : row_target(view.geo, y0);
     // The block's first row: loaded, then its own pass 1. Every later row's pass 1 is folded into
     // the sweep before it (`stats`, this thread's part).
-    RowStats stats = RowStats::identity();
+    const float tscale = tempered_exponent_scale(p.beta_fixed);
+    ThreadStats stats = ThreadStats::identity();
     if (!ignored) {
         for (int c = g.rank; c < view.geo.chunks; c += g.size()) start_chunk_load<Tr>(&slots[c], view, c);
         async_copy_wait_all();
-        view.pass([&](const uint4 &raw, int c) { accumulate_stats<Tr, Options>(stats, raw, view.geo, c, target); });
+        view.pass(
+            [&](const uint4 &raw, int c) { accumulate_stats<Tr, Options>(stats, tscale, raw, view.geo, c, target); });
     }
 
     for (;;) {
         // Row `row` is in shared memory (unless ignored), its pass 1 in `stats`.
         GradientRule rule{};
         if (!ignored) {
-            const RowStats st = g.allreduce(stats);
-            rule = solve_row<Tr>(p, row, target, scale, g, view, st);
+            rule = solve_row<Tr>(p, row, target, scale, g, view, reduce_stats<Options>(g, stats, tscale));
         } else if (g.rank == 0) {
             write_ignored_row_outputs(p, row);
         }
@@ -771,16 +857,16 @@ __device__ __forceinline__ void pipelined_smem_rows(const LossKernelParams &p, f
         const bool same_phase = grow != nullptr && chunk_phase<Tr>(grow) == view.geo.phase;
         const int grad_chunks = grow != nullptr ? view.geo.chunks : 0;
         const int next_chunks = load_next ? next_view.geo.chunks : 0;
-        stats = RowStats::identity();
+        stats = ThreadStats::identity();
         if (ignored) {
             write_gradient_and_prefetch<GradientKind::kZero, Options, Tr>(
-                rule, view, target, grow, same_phase, grad_chunks, next_view, next_chunks, next_target, stats);
+                rule, view, target, grow, same_phase, grad_chunks, next_view, next_chunks, next_target, tscale, stats);
         } else if (rule.tempered) {
             write_gradient_and_prefetch<GradientKind::kTempered, Options, Tr>(
-                rule, view, target, grow, same_phase, grad_chunks, next_view, next_chunks, next_target, stats);
+                rule, view, target, grow, same_phase, grad_chunks, next_view, next_chunks, next_target, tscale, stats);
         } else {
             write_gradient_and_prefetch<GradientKind::kPlain, Options, Tr>(
-                rule, view, target, grow, same_phase, grad_chunks, next_view, next_chunks, next_target, stats);
+                rule, view, target, grow, same_phase, grad_chunks, next_view, next_chunks, next_target, tscale, stats);
         }
         if (!has_next) return;
         row = next;
