@@ -34,6 +34,7 @@ function(labo_add_cuda_backend target)
     if(_use_cuda)
         target_sources(${target} PRIVATE
             "${_LABO_CUDA_SOURCE_DIR}/cuda_common.cu"
+            "${_LABO_CUDA_SOURCE_DIR}/call_readback.cu"
             "${_LABO_CUDA_SOURCE_DIR}/cuda_backend.cu"
             "${_LABO_CUDA_SOURCE_DIR}/cuda_api.cu"
             "${_LABO_CUDA_SOURCE_DIR}/target_check.cu"

@@ -4,15 +4,19 @@
 // One call, all on problem.stream:
 //   1. checks the device and that every pointer is memory of that device;
 //   2. allocates a small stream-ordered workspace (header, per-row losses for MEAN/SUM, partials);
-//   3. check_targets_kernel counts the valid rows and flags bad targets; the 16-byte header is
-//      copied back and the stream synchronised (the one synchronisation: a bad target must be
-//      reported as INVALID_ARGUMENT, and is refused before any output or in-place logits change);
+//   3. check_targets_kernel counts the valid rows and flags bad targets in the header, whose copy
+//      to pinned host memory is queued behind it (call_readback.cuh);
 //   4. the fused loss/gradient kernel (its MEAN scale 1/valid_rows is read on the device);
 //   5. for MEAN/SUM, the deterministic two-stage reduction into loss[0];
-//   6. the workspace is freed stream-ordered: nothing else waits for the kernels.
+//   6. the workspace is freed stream-ordered;
+//   7. the one wait, for the header's copy alone: a bad target is reported as INVALID_ARGUMENT,
+//      and the kernels of 4 and 5 read the same header on the device and write nothing then (no
+//      output, no in-place logits change). The kernels run right behind the check; the host does
+//      not wait for them.
 #include <cstddef>
 #include <cstdint>
 
+#include "call_readback.cuh"
 #include "cuda_common.cuh"
 #include "launch.cuh"
 
@@ -166,25 +170,14 @@ labo_status cuda_loss_forward_backward(const LossProblem &pr) {
     cudaError_t error = cudaMemsetAsync(header, 0, sizeof(CallHeader), stream);
     if (error != cudaSuccess) return report_cuda_error(error, "cudaMemsetAsync(workspace)");
 
-    // Target check, then the one synchronisation.
+    // Target check and the header's way back; the kernels follow without waiting for it.
+    cuda::CallReadback readback;
+    status = readback.acquire(pr.device_index);
+    if (status != LABO_STATUS_OK) return status;
     status = cuda::launch_check_targets(pr.targets, pr.rows, pr.vocab, pr.ignore_index, header, stream);
     if (status != LABO_STATUS_OK) return status;
-    CallHeader host_header{};
-    error = cudaMemcpyAsync(&host_header, header, sizeof(CallHeader), cudaMemcpyDeviceToHost, stream);
-    if (error != cudaSuccess) return report_cuda_error(error, "cudaMemcpyAsync(target check)");
-    error = cudaStreamSynchronize(stream);
-    if (error != cudaSuccess) return report_cuda_error(error, "cudaStreamSynchronize(target check)");
-    if (host_header.bad_key != 0ull) {
-        const int64_t row = pr.rows - static_cast<int64_t>(host_header.bad_key);
-        int64_t target = 0;
-        error = cudaMemcpyAsync(&target, pr.targets + row, sizeof(int64_t), cudaMemcpyDeviceToHost, stream);
-        if (error == cudaSuccess) error = cudaStreamSynchronize(stream);
-        if (error != cudaSuccess) return report_cuda_error(error, "cudaMemcpy(bad target)");
-        return set_error(LABO_STATUS_INVALID_ARGUMENT,
-                         "targets[%lld] = %lld is outside [0, %lld) and is not ignore_index (%lld)",
-                         static_cast<long long>(row), static_cast<long long>(target),
-                         static_cast<long long>(pr.vocab), static_cast<long long>(pr.ignore_index));
-    }
+    status = readback.start(header, stream);
+    if (status != LABO_STATUS_OK) return status;
 
     // The fused kernel.
     cuda::LossKernelParams params{};
@@ -201,6 +194,7 @@ labo_status cuda_loss_forward_backward(const LossProblem &pr) {
     params.row_entropy = pr.row_entropy;
     params.row_p_target = pr.row_p_target;
     params.valid_rows = &header->valid_rows;
+    params.refused = &header->bad_key;
     params.smoothing = pr.smoothing;
     params.temperature_rule = pr.temperature_rule;
     params.reduction = pr.reduction;
@@ -220,7 +214,25 @@ labo_status cuda_loss_forward_backward(const LossProblem &pr) {
                                           stream);
         if (status != LABO_STATUS_OK) return status;
     }
-    return workspace.release();
+    status = workspace.release();
+    if (status != LABO_STATUS_OK) return status;
+
+    // The one wait: the target check's verdict.
+    CallHeader host_header{};
+    status = readback.wait(&host_header);
+    if (status != LABO_STATUS_OK) return status;
+    if (host_header.bad_key != 0ull) {
+        const int64_t row = pr.rows - static_cast<int64_t>(host_header.bad_key);
+        int64_t target = 0;
+        error = cudaMemcpyAsync(&target, pr.targets + row, sizeof(int64_t), cudaMemcpyDeviceToHost, stream);
+        if (error == cudaSuccess) error = cudaStreamSynchronize(stream);
+        if (error != cudaSuccess) return report_cuda_error(error, "cudaMemcpy(bad target)");
+        return set_error(LABO_STATUS_INVALID_ARGUMENT,
+                         "targets[%lld] = %lld is outside [0, %lld) and is not ignore_index (%lld)",
+                         static_cast<long long>(row), static_cast<long long>(target),
+                         static_cast<long long>(pr.vocab), static_cast<long long>(pr.ignore_index));
+    }
+    return LABO_STATUS_OK;
 }
 
 }  // namespace labo

@@ -218,6 +218,10 @@ struct GlobalRow {
 // The row algorithm.
 // ---------------------------------------------------------------------------------------------
 
+// The target check found a bad target: the call is refused, and its kernels write nothing (no
+// output, no in-place gradient over the logits).
+__device__ __forceinline__ bool call_refused(const LossKernelParams &p) { return *p.refused != 0ull; }
+
 __device__ __forceinline__ float gradient_scale(const LossKernelParams &p) {
     if (p.reduction != LABO_REDUCTION_MEAN) return 1.f;
     const unsigned long long valid = *p.valid_rows;
@@ -885,6 +889,7 @@ constexpr int kMaxBlockThreads = 1024;
 
 template <class Tr, int LANES, int CPT>
 __global__ void __launch_bounds__(kWarpPathThreads) label_loss_warp_kernel(const LossKernelParams p) {
+    if (call_refused(p)) return;
     const WarpGroup<LANES> g;
     const float scale = gradient_scale(p);
     const int64_t rows_per_block = kWarpPathThreads / LANES;
@@ -919,6 +924,12 @@ constexpr int smem_path_min_blocks(int vec) { return vec == 4 ? LABO_SMEM_PATH_M
 template <class Tr>
 __global__ void __launch_bounds__(smem_path_max_threads(Tr::kVec), smem_path_min_blocks(Tr::kVec))
     label_loss_block_smem_kernel(const LossKernelParams p) {
+    if (call_refused(p)) return;
+#ifdef LABO_SMEM_PATH_STAGGER_NS
+    // Tuning experiment: the second half of the grid starts late, so that two blocks sharing a
+    // multiprocessor reach their per-row pauses (reduction, solve) at different times.
+    if (blockIdx.x >= gridDim.x / 2) __nanosleep(LABO_SMEM_PATH_STAGGER_NS);
+#endif
     extern __shared__ __align__(16) unsigned char dynamic_smem[];
     const BlockGroup g(dynamic_smem);
     uint4 *slots = reinterpret_cast<uint4 *>(dynamic_smem + kReduceScratchBytes);
@@ -928,6 +939,7 @@ __global__ void __launch_bounds__(smem_path_max_threads(Tr::kVec), smem_path_min
 
 template <class Tr>
 __global__ void __launch_bounds__(kMaxBlockThreads) label_loss_block_stream_kernel(const LossKernelParams p) {
+    if (call_refused(p)) return;
     extern __shared__ __align__(16) unsigned char dynamic_smem[];
     const BlockGroup g(dynamic_smem);
     const float scale = gradient_scale(p);

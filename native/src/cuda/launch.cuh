@@ -40,6 +40,7 @@ struct LossKernelParams {
     float *row_entropy;
     float *row_p_target;
     const unsigned long long *valid_rows;  // device; read for the MEAN scale
+    const unsigned long long *refused;     // device; nonzero: a bad target, the kernel writes nothing
     int smoothing;                         // labo_smoothing
     int temperature_rule;                  // labo_temperature_rule
     int reduction;                         // labo_reduction
@@ -62,7 +63,8 @@ const char *label_loss_path(labo_dtype dtype, int64_t vocab, int device);
 constexpr int kMaxReducePartials = 1024;
 
 // loss[0] = sum of row_loss (MEAN: divided by header->valid_rows, 0 when there is none),
-// accumulated in double, deterministically (fixed two-stage order).
+// accumulated in double, deterministically (fixed two-stage order); loss[0] is left as it was
+// when header->bad_key flags a bad target.
 labo_status launch_reduce_loss(const float *row_loss, int64_t rows, const CallHeader *header, int reduction,
                                double *partials, float *loss, cudaStream_t stream);
 

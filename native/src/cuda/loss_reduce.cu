@@ -45,7 +45,7 @@ __global__ void __launch_bounds__(kReduceThreads)
     double acc = 0.0;
     for (int i = static_cast<int>(threadIdx.x); i < count; i += kReduceThreads) acc += partials[i];
     const double total = block_sum(acc);
-    if (threadIdx.x == 0) {
+    if (threadIdx.x == 0 && header->bad_key == 0ull) {  // (a bad target: loss[0] stays as it was)
         double value = total;
         if (reduction == LABO_REDUCTION_MEAN) {
             const unsigned long long valid = header->valid_rows;

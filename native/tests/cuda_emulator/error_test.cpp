@@ -33,13 +33,54 @@ void run_error_tests() {
     emutest::begin_case("[errors: bad target]");
     {
         const std::vector<unsigned char> grad_before(grad.bytes(), grad.bytes() + grad.size());
+        const std::vector<unsigned char> loss_before(loss.bytes(), loss.bytes() + loss.size());
         const long long allocations = emu::live_allocations();
         const labo_status st = labo::cuda_loss_forward_backward(pr);
         check(st == LABO_STATUS_INVALID_ARGUMENT, "status %d", static_cast<int>(st));
         check(emutest::last_error().find("targets[2] = 10 is outside [0, 10)") != std::string::npos, "message: %s",
               emutest::last_error().c_str());
         check(std::memcmp(grad_before.data(), grad.data(), grad.size()) == 0, "gradient written despite the bad target");
+        check(std::memcmp(loss_before.data(), loss.data(), loss.size()) == 0, "loss written despite the bad target");
         check(emu::live_allocations() == allocations, "workspace not freed");
+    }
+    emutest::end_case();
+
+    // The kernels are queued behind the target check without waiting for it, and must then write
+    // nothing themselves: a LABO-budget call in place on the block-smem path, per-row losses and
+    // diagnostics, with one bad target among many rows.
+    emutest::begin_case("[errors: bad target, in place, nothing written]");
+    {
+        constexpr int64_t rows = 40, vocab = 3000;
+        emutest::DeviceBuffer big(rows * vocab * 4), big_targets(rows * 8), row_loss(rows * 4), row_t(rows * 4);
+        for (int64_t i = 0; i < rows * vocab; ++i) static_cast<float *>(big.data())[i] = 0.01f * static_cast<float>(i % 977);
+        std::vector<int64_t> tt(rows);
+        for (int64_t r = 0; r < rows; ++r) tt[static_cast<size_t>(r)] = (r * 37) % vocab;
+        tt[29] = vocab + 5;
+        std::memcpy(big_targets.data(), tt.data(), tt.size() * 8);
+        labo::LossProblem q = pr;
+        q.smoothing = LABO_SMOOTHING_TEMPERED;
+        q.temperature_rule = LABO_TEMPERATURE_BUDGET;
+        q.alpha = 0.1f;
+        q.budget_epsilon = 0.5f;
+        q.reduction = LABO_REDUCTION_NONE;
+        q.rows = rows;
+        q.vocab = vocab;
+        q.logits_row_stride = vocab;
+        q.grad_row_stride = vocab;
+        q.logits = big.data();
+        q.grad = big.data();
+        q.targets = static_cast<const int64_t *>(big_targets.data());
+        q.loss = static_cast<float *>(row_loss.data());
+        q.row_temperature = static_cast<float *>(row_t.data());
+        const std::vector<unsigned char> logits_before(big.bytes(), big.bytes() + big.size());
+        const std::vector<unsigned char> loss_before(row_loss.bytes(), row_loss.bytes() + row_loss.size());
+        const std::vector<unsigned char> t_before(row_t.bytes(), row_t.bytes() + row_t.size());
+        const labo_status st = labo::cuda_loss_forward_backward(q);
+        check(st == LABO_STATUS_INVALID_ARGUMENT && emutest::last_error().find("targets[29] = 3005") != std::string::npos,
+              "status %d, %s", static_cast<int>(st), emutest::last_error().c_str());
+        check(std::memcmp(logits_before.data(), big.data(), big.size()) == 0, "in-place logits changed despite the bad target");
+        check(std::memcmp(loss_before.data(), row_loss.data(), row_loss.size()) == 0, "row losses written despite the bad target");
+        check(std::memcmp(t_before.data(), row_t.data(), row_t.size()) == 0, "row temperatures written despite the bad target");
     }
     emutest::end_case();
     t[2] = 3;

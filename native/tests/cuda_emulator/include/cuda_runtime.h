@@ -179,6 +179,17 @@ cudaError_t cudaFree(void *);
 cudaError_t cudaMemsetAsync(void *, int, size_t, cudaStream_t);
 cudaError_t cudaMemcpyAsync(void *, const void *, size_t, cudaMemcpyKind, cudaStream_t);
 cudaError_t cudaStreamSynchronize(cudaStream_t);
+// Pinned host memory is plain host memory here; events complete when recorded (every call is
+// synchronous), but recording and waiting on an event that was never created is refused.
+typedef struct emu_event *cudaEvent_t;
+enum { cudaHostAllocDefault = 0, cudaHostAllocPortable = 1 };
+enum { cudaEventDefault = 0, cudaEventDisableTiming = 2 };
+cudaError_t cudaHostAlloc(void **, size_t, unsigned);
+cudaError_t cudaFreeHost(void *);
+cudaError_t cudaEventCreateWithFlags(cudaEvent_t *, unsigned);
+cudaError_t cudaEventRecord(cudaEvent_t, cudaStream_t);
+cudaError_t cudaEventSynchronize(cudaEvent_t);
+cudaError_t cudaEventDestroy(cudaEvent_t);
 template <class Kernel>
 cudaError_t cudaFuncSetAttribute(Kernel *kernel, cudaFuncAttribute attribute, int value) {
     if (attribute != cudaFuncAttributeMaxDynamicSharedMemorySize || value < 0 || value > emu::optin_shared_memory())
