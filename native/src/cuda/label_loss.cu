@@ -762,7 +762,7 @@ __device__ __forceinline__ void start_chunk_load(uint4 *slot, const SharedRow<Tr
 // (1024 threads x 16 bytes per step); the chunks still in flight at the end of the sweep are
 // folded after it. A build-time setting for tuning experiments (bench/gpu/pack-variants.sh).
 #ifndef LABO_SMEM_PATH_STATS_LAG
-#define LABO_SMEM_PATH_STATS_LAG 2
+#define LABO_SMEM_PATH_STATS_LAG 4
 #endif
 constexpr int kStatsLag = LABO_SMEM_PATH_STATS_LAG;
 static_assert(kStatsLag >= 1 && kStatsLag <= 7, "LABO_SMEM_PATH_STATS_LAG: 1 to 7 chunks");
