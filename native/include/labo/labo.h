@@ -10,8 +10,9 @@
  *    message naming the argument and its value is available from labo_last_error() on the
  *    calling thread.
  *  - Arguments are checked before any kernel runs. Targets are checked too (outside [0, vocab)
- *    and not ignore_index is an error) on the CPU; on CUDA they are checked on the device and
- *    reported as LABO_STATUS_INVALID_ARGUMENT after the stream is synchronised.
+ *    and not ignore_index is an error) on the CPU; on CUDA they are checked on the device, the
+ *    call waits for that check alone (not for the loss kernels, which are queued behind it and
+ *    write nothing after a bad target) and reports a bad one as LABO_STATUS_INVALID_ARGUMENT.
  *  - Indices are 64-bit throughout.
  */
 #ifndef LABO_LABO_H_

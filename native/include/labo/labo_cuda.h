@@ -65,7 +65,7 @@ LABO_API labo_status labo_cuda_time_copy(int32_t device, void *stream, void *dst
  * Event timing of labo_loss_forward_backward(config, args) on args->stream (args->device_type must
  * be LABO_DEVICE_CUDA): `warmup` untimed calls, then `repeats` timed calls; times_ms[i] receives
  * the i-th call's time on the device (events recorded before and after the call, so it includes the
- * call's own synchronisation for the target check). Stops at the first failing call.
+ * call's target check and the copy of its verdict). Stops at the first failing call.
  */
 LABO_API labo_status labo_cuda_time_loss(const labo_loss_config *config, const labo_loss_args *args, int32_t warmup,
                                          int32_t repeats, float *times_ms);

@@ -21,10 +21,12 @@
 // running non-target max); (2) the budget rule only: tempered sums at beta = 1/T, one pass per
 // Halley/bisection step but the last; (3) the gradient write. Accumulation is in fp32 (the
 // tempered sums: fp32 within a 16-byte chunk, fp64 across chunks and threads).
-// These kernels are bound by the instructions they issue per element (Nsight Compute on an H200):
+// The instructions issued per element bounded these kernels once (Nsight Compute on an H200), so
 // the chunks that hold neither a row end nor the target, all but one or two per row, skip the
 // per-element tests, chunk indices inside a row are 32-bit where the row is short by construction,
 // and what depends only on the loss (pass 1's options, the gradient's kind) is a template argument.
+// What bounds the shared-memory path now is time between rows with nothing in flight (the last
+// chunks' latency, the reduction, the solve): bench/results/gpu-2026-11-27-h200-*/README.md.
 #include <cfloat>
 #include <climits>
 #include <cstdint>

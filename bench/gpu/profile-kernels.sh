@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Nsight Compute profiles of one fused kernel launch per case, on the GPU machine, after
+# run-gpu-checks.sh has unpacked the library (or with LIB pointing at one):
+#   OUT=$OUT bash bench/gpu/profile-kernels.sh
+# Writes $OUT/ncu.txt: speed of light, occupancy, scheduler and warp-state statistics per case.
+# Clocks are left as they are (--clock-control none) so the numbers match the timed runs.
+set -u -o pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+OUT=${OUT:-/tmp/labo4j-gpu-check-out}
+LIB=${LIB:-/tmp/labo4j-gpu-native/liblabo.so}
+PYTHON=${PYTHON:-python3}
+ROWS=${ROWS:-8192}
+VOCAB=${VOCAB:-32000}
+CASES=${CASES:-"fp32:LS bf16:LS fp32:LABO-fixed fp32:LABO-budget"}
+mkdir -p "$OUT"
+command -v ncu >/dev/null || { echo "ncu is not on the PATH" | tee -a "$OUT/ncu.txt"; exit 2; }
+[[ -f "$LIB" ]] || { echo "no library at $LIB: run bench/gpu/run-gpu-checks.sh first" >&2; exit 2; }
+FAILED=0
+for case in $CASES; do
+  dtype=${case%%:*} member=${case#*:}
+  echo "##### $dtype $member ${ROWS}x${VOCAB}" | tee -a "$OUT/ncu.txt"
+  # Skip the first two launches (warm-up); the fused kernels' names all contain label_loss.
+  timeout -k 5 90 ncu --clock-control none --kernel-name regex:label_loss --launch-skip 2 --launch-count 1 \
+    --section SpeedOfLight --section Occupancy --section WarpStateStats --section SchedulerStats \
+    --section LaunchStats \
+    "$PYTHON" bench/gpu/profile_call.py --lib "$LIB" --rows "$ROWS" --vocab "$VOCAB" \
+    --dtype "$dtype" --member "$member" >>"$OUT/ncu.txt" 2>&1 || { FAILED=1; echo "ncu failed for $case" | tee -a "$OUT/ncu.txt"; }
+done
+# The lines worth a first look, per case.
+grep -a -E '^#####|Duration|DRAM Throughput|Compute \(SM\) Throughput|Issued Warp Per Scheduler|Achieved Occupancy|Registers Per Thread' "$OUT/ncu.txt"
+exit $FAILED
