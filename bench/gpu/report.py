@@ -145,7 +145,7 @@ def markdown(meta, results, blocks):
             "Times: CUDA events around each call, after warm-up; median of the reps; inputs rotated among sets "
             "larger than L2. labo4j: fused forward+backward, MEAN reduction, gradient into a preallocated buffer or "
             "in place (logits restored before each call, untimed); each call includes the library's target check "
-            "and its one stream synchronisation. Fused kernel ms: the label_loss kernel alone (torch.profiler). "
+            "and its wait for the check's verdict. Fused kernel ms: the label_loss kernel alone (torch.profiler). "
             "GB/s: (logits read + gradient written) / time. Eager and compiled LABO: the composite of "
             "bench/gpu/torch_baselines.py (fixed T = 2, alpha = 0.1); eager LS: F.cross_entropy(label_smoothing=0.1).",
             "", "## Correctness", ""]
