@@ -422,18 +422,23 @@ struct ThreadStats {
     __device__ __forceinline__ static ThreadStats identity() { return {RowStats::identity(), 0.0, 0.0}; }
 };
 
+// Moves tempered sums s = sum e, w1 = sum e d (d = z - from) to the maximum `to` >= from: each
+// e scales by exp(beta (from - to)), each d shifts by (from - to). Sums about -inf are still 0.
+__device__ __forceinline__ void rebase_tempered_sums(double &s, double &w1, float from, float to, float tscale) {
+    if (from == -f_inf()) return;
+    const float delta = from - to;
+    const double f = fast_exp2(delta * tscale);
+    w1 = (w1 + s * static_cast<double>(delta)) * f;
+    s *= f;
+}
+
 // Fixed-T LABO: folds the non-target values z[i] with keep(i) (their max: cmax) into the tempered
 // sums at exponent scale `tscale` = beta log2(e), raising the running non-target maximum first.
 template <int N, class Keep>
 __device__ __forceinline__ void fold_fixed_tempered(ThreadStats &acc, float tscale, const float (&z)[N], float cmax,
                                                     Keep &&keep) {
     if (cmax > acc.st.nt_max) {
-        if (acc.st.nt_max != -f_inf()) {  // (below it the sums are still 0)
-            const float delta = acc.st.nt_max - cmax;
-            const double f = fast_exp2(delta * tscale);
-            acc.tw1 = (acc.tw1 + acc.ts * static_cast<double>(delta)) * f;
-            acc.ts *= f;
-        }
+        rebase_tempered_sums(acc.ts, acc.tw1, acc.st.nt_max, cmax, tscale);
         acc.st.nt_max = cmax;
     }
     // While every non-target so far is -inf, d = -inf (clamped below) rather than -inf + inf.
@@ -557,13 +562,8 @@ template <class Options, class Group>
 __device__ __forceinline__ Pass1Result reduce_stats(const Group &g, const ThreadStats &acc, float tscale) {
     Pass1Result r{g.allreduce(acc.st), TemperedSums::identity()};
     if (Options::fixed_sums) {
-        double s = 0.0, w1 = 0.0;
-        if (acc.st.nt_max != -f_inf()) {  // (else this thread's sums are 0)
-            const float delta = acc.st.nt_max - r.st.nt_max;  // <= 0
-            const double f = fast_exp2(delta * tscale);
-            s = acc.ts * f;
-            w1 = (acc.tw1 + acc.ts * static_cast<double>(delta)) * f;
-        }
+        double s = acc.ts, w1 = acc.tw1;
+        rebase_tempered_sums(s, w1, acc.st.nt_max, r.st.nt_max, tscale);
         r.fixed = g.allreduce(TemperedSums{s, w1, 0.0, 0.0});
     }
     return r;
