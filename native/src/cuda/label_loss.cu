@@ -709,10 +709,11 @@ __device__ __forceinline__ void write_gradient(const GradientRule &rule, View &v
     });
 }
 
-// One row, start to end, by one group: pass 1, the solve, the gradient pass.
+// One row, start to end, by one group: pass 1, the solve, the gradient pass (`tscale`: fixed-T
+// LABO's exponent scale, the same for every row).
 template <class Tr, class Group, class View>
-__device__ __forceinline__ void process_row(const LossKernelParams &p, int64_t row, float scale, const Group &g,
-                                            View &view) {
+__device__ __forceinline__ void process_row(const LossKernelParams &p, int64_t row, float scale, float tscale,
+                                            const Group &g, View &view) {
     using Storage = typename Tr::Storage;
     using Index = typename View::Index;
     const int64_t y = p.targets[row];
@@ -726,7 +727,7 @@ __device__ __forceinline__ void process_row(const LossKernelParams &p, int64_t r
     const RowTarget<Index> target = row_target(view.geo, y);
     Pass1Result pass1;
     with_stats_options(p, [&](auto options) {
-        pass1 = row_stats<Tr, decltype(options)>(g, view, target, tempered_exponent_scale(p.beta_fixed));
+        pass1 = row_stats<Tr, decltype(options)>(g, view, target, tscale);
     });
     const GradientRule rule = solve_row<Tr>(p, row, target, scale, g, view, pass1);
 
@@ -819,8 +820,8 @@ __device__ __forceinline__ void write_gradient_and_prefetch(const GradientRule &
 }
 
 template <class Tr, class Options>
-__device__ __forceinline__ void pipelined_smem_rows(const LossKernelParams &p, float scale, const BlockGroup &g,
-                                                    uint4 *slots) {
+__device__ __forceinline__ void pipelined_smem_rows(const LossKernelParams &p, float scale, float tscale,
+                                                    const BlockGroup &g, uint4 *slots) {
     using Storage = typename Tr::Storage;
     const Storage *logits = static_cast<const Storage *>(p.logits);
     Storage *grad = static_cast<Storage *>(p.grad);
@@ -834,7 +835,6 @@ __device__ __forceinline__ void pipelined_smem_rows(const LossKernelParams &p, f
     RowTarget<int> target = ignored ? kNoTarget : row_target(view.geo, y0);
     // The block's first row: loaded, then its own pass 1. Every later row's pass 1 is folded into
     // the sweep before it (`stats`, this thread's part).
-    const float tscale = tempered_exponent_scale(p.beta_fixed);
     ThreadStats stats = ThreadStats::identity();
     if (!ignored) {
         for (int c = g.rank; c < view.geo.chunks; c += g.size()) start_chunk_load<Tr>(&slots[c], view, c);
@@ -894,12 +894,13 @@ __global__ void __launch_bounds__(kWarpPathThreads) label_loss_warp_kernel(const
     if (call_refused(p)) return;
     const WarpGroup<LANES> g;
     const float scale = gradient_scale(p);
+    const float tscale = tempered_exponent_scale(p.beta_fixed);
     const int64_t rows_per_block = kWarpPathThreads / LANES;
     const int64_t slot = threadIdx.x / LANES;
     for (int64_t row = blockIdx.x * rows_per_block + slot; row < p.rows; row += gridDim.x * rows_per_block) {
         const auto *lrow = static_cast<const typename Tr::Storage *>(p.logits) + row * p.logits_stride;
         RegisterRow<Tr, LANES, CPT> view(lrow, p.vocab, g.rank);
-        process_row<Tr>(p, row, scale, g, view);
+        process_row<Tr>(p, row, scale, tscale, g, view);
     }
 }
 
@@ -936,7 +937,9 @@ __global__ void __launch_bounds__(smem_path_max_threads(Tr::kVec), smem_path_min
     const BlockGroup g(dynamic_smem);
     uint4 *slots = reinterpret_cast<uint4 *>(dynamic_smem + kReduceScratchBytes);
     const float scale = gradient_scale(p);
-    with_stats_options(p, [&](auto options) { pipelined_smem_rows<Tr, decltype(options)>(p, scale, g, slots); });
+    const float tscale = tempered_exponent_scale(p.beta_fixed);
+    with_stats_options(
+        p, [&](auto options) { pipelined_smem_rows<Tr, decltype(options)>(p, scale, tscale, g, slots); });
 }
 
 template <class Tr>
@@ -945,10 +948,11 @@ __global__ void __launch_bounds__(kMaxBlockThreads) label_loss_block_stream_kern
     extern __shared__ __align__(16) unsigned char dynamic_smem[];
     const BlockGroup g(dynamic_smem);
     const float scale = gradient_scale(p);
+    const float tscale = tempered_exponent_scale(p.beta_fixed);
     for (int64_t row = blockIdx.x; row < p.rows; row += gridDim.x) {
         const auto *lrow = static_cast<const typename Tr::Storage *>(p.logits) + row * p.logits_stride;
         GlobalRow<Tr> view(lrow, p.vocab, g.rank, g.size());
-        process_row<Tr>(p, row, scale, g, view);
+        process_row<Tr>(p, row, scale, tscale, g, view);
     }
 }
 
