@@ -6,7 +6,7 @@
 #   bash bench/gpu/pack.sh            # build, then pack
 #   bash bench/gpu/pack.sh --no-build # pack what target/ already holds
 # Layout of the pack:
-#   jre/            jlink runtime (java.base, jdk.unsupported, java.logging, ...)
+#   jre/            jlink runtime (java.base, jdk.unsupported, java.logging, ...), libjvm.so gzipped
 #   lib/*.jar       labo4j (natives inside), JavaCPP + its linux-x86_64 natives, JUnit console launcher
 #   test-classes/   the CUDA-path test classes (org/labo4j/cuda)
 #   native/         libgomp, in case the machine lacks it (liblabo.so itself travels once, inside
@@ -77,13 +77,16 @@ GOMP=$(ldd "$LIB" | awk '/libgomp/ {print $3}')
 # java.logging: JUnit's logging; jdk.unsupported: JavaCPP's Unsafe access.
 jlink --add-modules java.base,jdk.unsupported,java.logging \
   --strip-debug --no-header-files --no-man-pages --compress=2 --output "$PACK/jre"
+# The JVM library is two thirds of the runtime and compresses 3:1: it travels gzipped, and the run
+# scripts unpack it there (bench/gpu/unpack-jre.sh), leaving room for variants under the transfer limit.
+gzip -9 "$PACK/jre/lib/server/libjvm.so"
 
 {
   echo "labo4j GPU pack"
   echo "made:    $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(uname -n)"
   echo "commit:  $(git rev-parse HEAD 2>/dev/null)$(git diff --quiet HEAD -- native java 2>/dev/null || echo ' + uncommitted changes in native/ or java/')"
   echo "nvcc:    $(nvcc --version | tail -1)"
-  echo "java:    $("$PACK/jre/bin/java" -version 2>&1 | head -1)"
+  echo "java:    jlink runtime of JDK $(jlink --version)"
   echo "liblabo: $(sha256sum "$LIB" | cut -c1-16), needs $(objdump -T "$LIB" | grep -o 'GLIBC_[0-9.]*' | sort -Vu | tail -1)"
   (cd "$PACK" && du -sh jre lib test-classes native | tr '\t' ' ')
 } > "$PACK/PACK-INFO.txt"

@@ -74,6 +74,8 @@ if [[ ! -x "$PACK/jre/bin/java" || ! -f "$PACK/lib/labo4j.jar" ]]; then
   echo "no pack at $PACK: run bash bench/gpu/pack.sh here first, and carry it (carry: [\"$PACK\"])" >&2
   exit 2
 fi
+source bench/gpu/unpack-jre.sh
+unpack_jre "$PACK" || { echo "cannot unpack the Java runtime of $PACK" >&2; exit 2; }
 # liblabo.so travels once, inside the jar: unpack it for ctypes.
 LIB=${LIB:-/tmp/labo4j-gpu-native/liblabo.so}
 python3 -c '
