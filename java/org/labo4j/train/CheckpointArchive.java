@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.DeviceOptional;
 import org.bytedeco.pytorch.IValue;
 import org.bytedeco.pytorch.InputArchive;
 import org.bytedeco.pytorch.Module;
@@ -80,7 +82,7 @@ public final class CheckpointArchive {
     @SuppressWarnings("try") // scope held for its block only
     public static <T> T read(Path file, EntryReader<T> reader) throws IOException {
         try (PointerScope scope = new PointerScope()) {
-            return reader.read(open(file));
+            return reader.read(open(file, TrainingDevice.CPU.device()));
         }
     }
 
@@ -93,7 +95,7 @@ public final class CheckpointArchive {
     public static <T> T restore(Path file, Module model, Optimizer optimizer, EntryReader<T> reader)
             throws IOException {
         try (PointerScope scope = new PointerScope()) {
-            InputArchive archive = open(file);
+            InputArchive archive = open(file, TrainingDevice.of(model));
             T entries = reader.read(archive);
             loadModel(archive, model);
             InputArchive optimizerArchive = new InputArchive();
@@ -101,7 +103,7 @@ public final class CheckpointArchive {
             optimizer.load(optimizerArchive);
             Tensor rng = new Tensor();
             archive.read("torch_rng", rng);
-            getDefaultCPUGenerator().set_state(rng);
+            getDefaultCPUGenerator().set_state(rng.cpu());
             return entries;
         } catch (IllegalArgumentException e) {
             throw e;
@@ -114,7 +116,7 @@ public final class CheckpointArchive {
     @SuppressWarnings("try") // scope held for its block only
     public static void loadWeights(Path file, Module model) throws IOException {
         try (PointerScope scope = new PointerScope()) {
-            loadModel(open(file), model);
+            loadModel(open(file, TrainingDevice.of(model)), model);
         } catch (RuntimeException e) {
             throw new IOException(file + ": cannot load weights: " + e.getMessage(), e);
         }
@@ -133,13 +135,17 @@ public final class CheckpointArchive {
         model.load(modelArchive);
     }
 
-    private static InputArchive open(Path file) throws IOException {
+    /**
+     * The archive with every tensor placed on {@code device}, the one the model lives on: a checkpoint
+     * written on a GPU loads into a model on the CPU and the other way round, optimizer state included.
+     */
+    private static InputArchive open(Path file, Device device) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new NoSuchFileException(file.toString(), null, "no checkpoint");
         }
         InputArchive archive = new InputArchive();
         try {
-            archive.load_from(file.toString());
+            archive.load_from(file.toString(), new DeviceOptional(device));
         } catch (RuntimeException e) {
             throw new IOException(file + ": not a readable checkpoint: " + e.getMessage(), e);
         }

@@ -35,6 +35,7 @@ class VisionCommandTest {
             {"train", "vision", "--loss", "labo", "--temperature", "0", "--out", out},
             {"train", "vision", "--loss", "labo", "--loss-impl", "libtorch", "--out", out},
             {"train", "vision", "--no-such-option", "1", "--out", out},
+            {"train", "vision", "--device", "gpu", "--out", out},
             {"train", "vision", "--epochs"},
             {"compare", "vision", "--losses", "ce,unknown", "--out", out},
             {"train", "translation"},
@@ -44,6 +45,21 @@ class VisionCommandTest {
             final String message = err.toString(StandardCharsets.UTF_8).strip();
             assertEquals(1, message.lines().count(), () -> String.join(" ", args) + " -> " + message);
         }
+    }
+
+    /** Where libtorch has no CUDA device, --device cuda is refused before the run directory is made. */
+    @Test
+    void cudaWithoutADeviceIsRefusedUpFront() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeFalse(org.bytedeco.pytorch.global.torch.cuda_is_available());
+        final Path data = SyntheticDataset.write(Files.createDirectories(dir.resolve("data")), 40, 20, 5);
+        final Path out = dir.resolve("cuda-run");
+        final ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertEquals(2, run(err, "train", "vision", "--device", "cuda", "--data", data.toString(), "--out", out.toString(),
+                "--epochs", "1", "--validation-size", "10"));
+        final String message = err.toString(StandardCharsets.UTF_8).strip();
+        assertEquals(1, message.lines().count(), message);
+        assertTrue(message.contains("device cuda:0") && message.contains("no usable CUDA device"), message);
+        assertFalse(Files.exists(out), "no run directory for a refused run");
     }
 
     /** compare trains every loss per seed and writes the table, the charts and LABO's own pictures. */

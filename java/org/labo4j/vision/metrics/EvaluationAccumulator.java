@@ -4,7 +4,9 @@ import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.Arrays;
 
+import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch.DeviceType;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
@@ -36,8 +38,9 @@ public final class EvaluationAccumulator {
         }
         int rows = (int) logits.size(0);
         int classes = (int) logits.size(1);
-        try (Tensor floatLogits = logits.to(ScalarType.Float).contiguous();
-                Tensor longLabels = labels.to(ScalarType.Long).contiguous()) {
+        try (Device cpu = new Device(DeviceType.CPU);
+                Tensor floatLogits = logits.to(cpu, ScalarType.Float).contiguous();
+                Tensor longLabels = labels.to(cpu, ScalarType.Long).contiguous()) {
             float[] values = new float[rows * classes];
             long[] targets = new long[rows];
             ((FloatBuffer) floatLogits.createBuffer()).get(values);

@@ -2,7 +2,10 @@ package org.labo4j.vision.train;
 
 import java.util.function.BooleanSupplier;
 
+import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.NoGradGuard;
+import org.labo4j.train.TrainingDevice;
+import org.labo4j.vision.data.Batch;
 import org.labo4j.vision.data.SequentialBatches;
 import org.labo4j.vision.metrics.EvaluationAccumulator;
 import org.labo4j.vision.metrics.EvaluationResult;
@@ -26,9 +29,12 @@ public final class Evaluator {
         boolean wasTraining = model.is_training();
         model.eval();
         EvaluationAccumulator accumulator = new EvaluationAccumulator();
+        Device device = TrainingDevice.of(model);
         try (NoGradGuard noGrad = new NoGradGuard()) {
-            boolean complete = EvaluationPass.run(batches, abandon,
-                    (index, batch) -> accumulator.add(model.forward(batch.images()), batch.labels()));
+            boolean complete = EvaluationPass.run(batches, abandon, (index, batch) -> {
+                Batch onDevice = batch.to(device);
+                accumulator.add(model.forward(onDevice.images()), onDevice.labels());
+            });
             if (!complete) {
                 return null;
             }

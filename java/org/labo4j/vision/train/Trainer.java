@@ -15,6 +15,7 @@ import org.labo4j.Loss;
 import org.labo4j.train.CutLoss;
 import org.labo4j.train.EpochLoop;
 import org.labo4j.train.OptimizerSettings;
+import org.labo4j.train.TrainingDevice;
 import org.labo4j.train.TrainingPosition;
 import org.labo4j.vision.data.Batch;
 import org.labo4j.vision.data.SequentialBatches;
@@ -125,7 +126,7 @@ public final class Trainer extends EpochLoop<EpochMetrics> {
     private TrainingPosition trainStep(TrainingPosition position) {
         long dataStart = System.nanoTime();
         try (PointerScope scope = new PointerScope()) {
-            Batch batch = trainBatches.batch(position.epoch(), position.stepInEpoch());
+            Batch batch = trainBatches.batch(position.epoch(), position.stepInEpoch()).to(TrainingDevice.of(model));
             long stepStart = System.nanoTime();
             OptimizerSettings.setLearningRate(optimizer, schedule.at(position.globalStep()));
             optimizer.zero_grad();

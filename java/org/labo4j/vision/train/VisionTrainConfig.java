@@ -7,6 +7,7 @@ import java.util.Properties;
 import java.util.Set;
 
 import org.labo4j.train.OptionFields;
+import org.labo4j.train.TrainingDevice;
 import org.labo4j.vision.data.FashionMnist;
 import org.labo4j.vision.model.ModelFactory;
 import org.labo4j.vision.model.SmallCnn;
@@ -74,6 +75,8 @@ public final class VisionTrainConfig {
     public int stopAfterEpochs = 0;
     /** Stop (with a checkpoint) once this many optimizer steps have been taken in total (0: never). */
     public long maxSteps = 0;
+    /** Where model, optimizer state and batches live: cpu, cuda or cuda:N (CUDA needs libtorch's CUDA build). */
+    public String device = "cpu";
     /** Intra-op threads for libtorch. */
     public int threads = Runtime.getRuntime().availableProcessors();
     /** Batch size for validation and test passes (no gradients, so larger than training). */
@@ -85,10 +88,11 @@ public final class VisionTrainConfig {
 
     /**
      * Fields that do not change the sequence of weights a run produces, so they may differ between a
-     * run and its resumption. Thread count is among them although it can change float summation order.
+     * run and its resumption. Thread count and device are among them although they can change float
+     * summation order (a checkpoint loads onto whichever device the resumed run uses).
      */
     private static final Set<String> OUTSIDE_TRAJECTORY = Set.of(
-            "dataDir", "runDir", "resume", "stopAfterEpochs", "maxSteps", "threads", "evalBatchSize",
+            "dataDir", "runDir", "resume", "stopAfterEpochs", "maxSteps", "device", "threads", "evalBatchSize",
             "progressSeconds", "plots");
 
     /** Throws IllegalArgumentException naming the first option with an impossible value. */
@@ -113,6 +117,7 @@ public final class VisionTrainConfig {
         require(stepGamma > 0 && stepGamma <= 1, "stepGamma", stepGamma, "in (0, 1]");
         require(stopAfterEpochs >= 0, "stopAfterEpochs", stopAfterEpochs, ">= 0 (0 = never)");
         require(maxSteps >= 0, "maxSteps", maxSteps, ">= 0 (0 = no limit)");
+        TrainingDevice.parse(device);
         require(threads >= 1, "threads", threads, ">= 1");
         require(evalBatchSize >= 1, "evalBatchSize", evalBatchSize, ">= 1");
         require(progressSeconds >= 0, "progressSeconds", progressSeconds, ">= 0");

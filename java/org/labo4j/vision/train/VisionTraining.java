@@ -16,6 +16,7 @@ import org.labo4j.train.EpochLoop;
 import org.labo4j.train.FinalMetrics;
 import org.labo4j.train.RunDirectory;
 import org.labo4j.train.StopOnShutdown;
+import org.labo4j.train.TrainingDevice;
 import org.labo4j.train.TrainingPosition;
 import org.labo4j.util.PropertiesText;
 import org.labo4j.vision.data.BatchAssembler;
@@ -64,6 +65,7 @@ public final class VisionTraining {
     @SuppressWarnings("try") // resources held for their scope only
     public static VisionRunResult run(VisionTrainConfig requested, Loss loss, PrintStream log) throws IOException {
         VisionTrainConfig config = requested.copy().validate();
+        TrainingDevice device = TrainingDevice.parse(config.device).requireAvailable();
         Path runDirectory = config.runDir;
         Path checkpointFile = runDirectory.resolve(Checkpoint.FILE_NAME);
         MetricsCsv metricsCsv = new MetricsCsv(runDirectory.resolve(MetricsCsv.FILE_NAME));
@@ -97,6 +99,7 @@ public final class VisionTraining {
         }
 
         ImageClassifier model = ModelFactory.create(config.model, 1, full.height(), NUM_CLASSES);
+        model.to(device.device(), false);  // before the optimizer, which holds the parameters it updates
         Optimizer optimizer = OptimizerFactory.create(config, model.parameters());
         TrainingPosition start = TrainingPosition.start();
         if (config.resume) {
@@ -107,9 +110,9 @@ public final class VisionTraining {
             RunDirectory.writeConfig(runDirectory,
                     PropertiesText.of(config.toProperties(), "labo4j vision training options"));
         }
-        log.println(String.format("%s (%,d parameters), loss %s, %d training / %d validation images, threads: %s",
+        log.println(String.format("%s (%,d parameters), loss %s, %d training / %d validation images, device %s, threads: %s",
                 model.architecture(), model.parameterCount(), loss, train.size(),
-                validation == null ? 0 : validation.size(), CpuThreads.describe()));
+                validation == null ? 0 : validation.size(), device, CpuThreads.describe()));
 
         BatchAssembler assembler = new BatchAssembler(normalization,
                 config.augment ? new RandomCropFlip(config.augmentPadding, true) : null);
