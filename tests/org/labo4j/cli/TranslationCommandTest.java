@@ -177,6 +177,7 @@ class TranslationCommandTest {
             {"train", "translation", "--src", "de", "--tgt", "en", "--max-tokens", "0", "--out", out},
             {"train", "translation", "--src", "de", "--tgt", "en", "--epochs", "many", "--out", out},
             {"train", "translation", "--src", "de", "--tgt", "en", "--no-such-option", "1", "--out", out},
+            {"train", "translation", "--src", "de", "--tgt", "en", "--device", "gpu", "--out", out},
             {"train", "translation", "--src", "de", "--tgt", "en", "--epochs"},
             {"train", "translation", "stray", "--src", "de", "--tgt", "en"},
             {"compare", "translation", "--src", "de", "--tgt", "en", "--losses", "ce,unknown", "--out", out},
@@ -195,6 +196,19 @@ class TranslationCommandTest {
             assertTrue(message.startsWith("labo "), message);
         }
         assertTrue(Files.notExists(dir.resolve("run")), "no option error may start a run");
+    }
+
+    /** Where libtorch has no CUDA device, --device cuda is refused before any data is read. */
+    @Test
+    void cudaWithoutADeviceIsRefusedUpFront() {
+        org.junit.jupiter.api.Assumptions.assumeFalse(org.bytedeco.pytorch.global.torch.cuda_is_available());
+        Outcome outcome = run("", "train", "translation", "--src", "de", "--tgt", "en", "--device", "cuda:0",
+                "--out", dir.resolve("cuda-run").toString());
+        assertEquals(2, outcome.status(), outcome.err());
+        String message = outcome.err().strip();
+        assertEquals(1, message.lines().count(), message);
+        assertTrue(message.contains("device cuda:0") && message.contains("no usable CUDA device"), message);
+        assertTrue(Files.notExists(dir.resolve("cuda-run")), "no run directory for a refused run");
     }
 
     @Test

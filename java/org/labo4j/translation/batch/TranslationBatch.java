@@ -3,7 +3,9 @@ package org.labo4j.translation.batch;
 import java.util.Arrays;
 import java.util.List;
 
+import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.labo4j.translation.tokenize.SpecialTokens;
 
 /**
@@ -17,6 +19,12 @@ import org.labo4j.translation.tokenize.SpecialTokens;
  */
 public record TranslationBatch(Tensor source, Tensor targetInput, Tensor targetOutput, int[] indices,
         long sourceTokens, long targetTokens) {
+
+    /** This batch on {@code device} (the same tensors where they are already there). */
+    public TranslationBatch to(Device device) {
+        return new TranslationBatch(source.to(device, ScalarType.Long), targetInput.to(device, ScalarType.Long),
+                targetOutput.to(device, ScalarType.Long), indices, sourceTokens, targetTokens);
+    }
 
     /** The pairs {@code indices} of {@code pairs}, in that order. */
     public static TranslationBatch of(List<EncodedPair> pairs, int[] indices) {

@@ -1,7 +1,10 @@
 package org.labo4j.translation.decode;
 
+import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch.DeviceType;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.labo4j.translation.model.DecoderCache;
 import org.labo4j.translation.model.EncodedSource;
 import org.labo4j.translation.model.TranslationTransformer;
@@ -19,12 +22,14 @@ public final class TransformerScorer implements NextTokenScorer {
 
     private final TranslationTransformer model;
     private final DecoderCache cache;
-    private final Tensor neverGenerated = Tensor.create(NEVER_GENERATED, NEVER_GENERATED.length);
+    private final Tensor neverGenerated;
     private final Scalar minusInfinity = new Scalar(Double.NEGATIVE_INFINITY);
+    private final Device host = new Device(DeviceType.CPU);
 
     private TransformerScorer(TranslationTransformer model, EncodedSource source) {
         this.model = model;
         this.cache = model.startDecoding(source);
+        this.neverGenerated = Tensor.create(NEVER_GENERATED, NEVER_GENERATED.length).to(model.device(), ScalarType.Long);
     }
 
     /** One row per source of {@code sources [B, S]}. */
@@ -42,7 +47,8 @@ public final class TransformerScorer implements NextTokenScorer {
         for (int i = 0; i < rows.length; i++) {
             rows[i] = i / beamSize;
         }
-        return new TransformerScorer(model, model.encode(sources).select(Tensor.create(rows, rows.length)));
+        return new TransformerScorer(model,
+                model.encode(sources).select(Tensor.create(rows, rows.length).to(model.device(), ScalarType.Long)));
     }
 
     @Override
@@ -53,7 +59,8 @@ public final class TransformerScorer implements NextTokenScorer {
                     + length + ": decoders extend the prefixes by one token per call");
         }
         Tensor logits = model.decodeNext(prefixes.select(1, length - 1).contiguous(), cache);
-        return logits.log_softmax(1).index_fill_(1, neverGenerated, minusInfinity);
+        // The decoders read the scores on the host.
+        return logits.log_softmax(1).index_fill_(1, neverGenerated, minusInfinity).to(host, ScalarType.Float);
     }
 
     @Override

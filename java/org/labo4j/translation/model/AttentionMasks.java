@@ -2,8 +2,10 @@ package org.labo4j.translation.model;
 
 import static org.bytedeco.pytorch.global.torch.arange;
 
+import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptions;
 
 /**
  * Boolean masks in the convention of {@code scaled_dot_product_attention}: {@code true} where a query
@@ -18,14 +20,14 @@ public final class AttentionMasks {
         return ids.ne(new Scalar(padId)).view(ids.size(0), 1, 1, ids.size(1));
     }
 
-    /** {@code [1, 1, T, T]}: query {@code q} sees keys {@code 0..q} only. */
-    public static Tensor causal(long length) {
-        Tensor positions = arange(new Scalar(length));
+    /** {@code [1, 1, T, T]} on {@code device}: query {@code q} sees keys {@code 0..q} only. */
+    public static Tensor causal(long length, Device device) {
+        Tensor positions = arange(new Scalar(length), new TensorOptions(device));
         return positions.unsqueeze(1).ge(positions.unsqueeze(0)).view(1, 1, length, length);
     }
 
     /** Both masks: the decoder's self-attention over {@code ids [B, T]}. */
     public static Tensor causalWithPadding(Tensor ids, long padId) {
-        return causal(ids.size(1)).logical_and(keyPadding(ids, padId));
+        return causal(ids.size(1), ids.device()).logical_and(keyPadding(ids, padId));
     }
 }

@@ -4,6 +4,7 @@ import static org.bytedeco.pytorch.global.torch.cat;
 
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
  * What incremental decoding keeps between steps, so that each step costs one position instead of
@@ -80,7 +81,7 @@ public final class DecoderCache {
 
     /** Row {@code r} continues from row {@code rows[r]}: a beam search's surviving hypotheses. */
     public void reorder(long[] rows) {
-        Tensor index = Tensor.create(rows, rows.length);
+        Tensor index = Tensor.create(rows, rows.length).to(sourceAllowed.device(), ScalarType.Long);
         for (LayerState layer : layers) {
             layer.select(index);
         }

@@ -4,6 +4,7 @@ import static org.bytedeco.pytorch.global.torch.dropout;
 
 import java.util.Arrays;
 
+import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.EmbeddingImpl;
 import org.bytedeco.pytorch.EmbeddingOptions;
 import org.bytedeco.pytorch.GeneratorOptional;
@@ -13,6 +14,7 @@ import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.labo4j.train.ParameterCount;
 
 /**
@@ -92,6 +94,11 @@ public final class TranslationTransformer extends Module {
         return config;
     }
 
+    /** Where the weights are (moved with {@code to(device, false)}); inputs are brought there. */
+    public Device device() {
+        return positions.device();
+    }
+
     /** Logits {@code [B, T, targetVocabulary]} for sources {@code [B, S]} and decoder inputs {@code [B, T]}. */
     public Tensor forward(Tensor source, Tensor targetInput) {
         return decode(targetInput, encode(source));
@@ -99,6 +106,7 @@ public final class TranslationTransformer extends Module {
 
     /** Runs the encoder on {@code source [B, S]}. */
     public EncodedSource encode(Tensor source) {
+        source = onDevice(source);
         Tensor allowed = AttentionMasks.keyPadding(source, TransformerConfig.PAD);
         Tensor x = embed(sourceEmbedding, source);
         for (EncoderLayer layer : encoderLayers) {
@@ -109,6 +117,7 @@ public final class TranslationTransformer extends Module {
 
     /** Logits {@code [B, T, targetVocabulary]} for decoder inputs {@code [B, T]} (beginning with bos). */
     public Tensor decode(Tensor targetInput, EncodedSource source) {
+        targetInput = onDevice(targetInput);
         Tensor allowed = AttentionMasks.causalWithPadding(targetInput, TransformerConfig.PAD);
         Tensor x = embed(targetEmbedding, targetInput);
         for (DecoderLayer layer : decoderLayers) {
@@ -145,7 +154,7 @@ public final class TranslationTransformer extends Module {
         }
         int position = cache.length();
         checkLength(position + 1);
-        Tensor x = targetEmbedding.forward(tokens.view(-1, 1)).mul(embeddingScale)
+        Tensor x = targetEmbedding.forward(onDevice(tokens).view(-1, 1)).mul(embeddingScale)
                 .add(positions.narrow(0, position, 1));
         for (int i = 0; i < decoderLayers.length; i++) {
             x = decoderLayers[i].step(x, cache.layer(i), cache.sourceAllowed());
@@ -153,6 +162,11 @@ public final class TranslationTransformer extends Module {
         cache.advance();
         x = decoderNorm.forward(x.squeeze(1));
         return outputProjection == null ? x.matmul(targetEmbedding.weight().t()) : outputProjection.forward(x);
+    }
+
+    /** Token ids on the model's device (the same tensor where they are already there). */
+    private Tensor onDevice(Tensor ids) {
+        return ids.to(device(), ScalarType.Long);
     }
 
     private Tensor embed(EmbeddingImpl table, Tensor ids) {

@@ -7,6 +7,7 @@ import java.util.Properties;
 import java.util.Set;
 
 import org.labo4j.train.OptionFields;
+import org.labo4j.train.TrainingDevice;
 import org.labo4j.translation.data.Language;
 import org.labo4j.translation.data.Multi30kLocation;
 import org.labo4j.translation.tokenize.BpeTokenizer;
@@ -81,6 +82,8 @@ public final class TranslationTrainConfig {
     public int stopAfterEpochs = 0;
     /** Stop (with a checkpoint) once this many optimizer steps have been taken in total (0: never). */
     public long maxSteps = 0;
+    /** Where model, optimizer state and batches live: cpu, cuda or cuda:N (CUDA needs libtorch's CUDA build). */
+    public String device = "cpu";
     /** Intra-op threads for libtorch. */
     public int threads = Runtime.getRuntime().availableProcessors();
     /** Seconds between progress lines (0: one per epoch only). */
@@ -91,11 +94,12 @@ public final class TranslationTrainConfig {
     /**
      * Options that leave the sequence of weights unchanged, so a resumed run may change them. The
      * number of epochs is among them: the inverse-square-root schedule does not depend on the total,
-     * so a finished run can be continued for more epochs. Thread count can change float summation order.
+     * so a finished run can be continued for more epochs. Thread count and device can change float
+     * summation order (a checkpoint loads onto whichever device the resumed run uses).
      */
     private static final Set<String> OUTSIDE_TRAJECTORY = Set.of("dataDir", "limitValid", "limitTest", "epochs",
             "validBleu", "beam", "lengthPenalty", "decodeBatch", "averageLast", "runDir", "resume", "stopAfterEpochs", "maxSteps",
-            "threads", "progressSeconds", "plots");
+            "device", "threads", "progressSeconds", "plots");
 
     /** Throws IllegalArgumentException naming the first option with an impossible value. */
     public TranslationTrainConfig validate() {
@@ -124,6 +128,7 @@ public final class TranslationTrainConfig {
         require(decodeBatch >= 1, "decodeBatch", decodeBatch, ">= 1");
         require(stopAfterEpochs >= 0, "stopAfterEpochs", stopAfterEpochs, ">= 0 (0 = never)");
         require(maxSteps >= 0, "maxSteps", maxSteps, ">= 0 (0 = no limit)");
+        TrainingDevice.parse(device);
         require(threads >= 1, "threads", threads, ">= 1");
         require(progressSeconds >= 0, "progressSeconds", progressSeconds, ">= 0");
         return this;

@@ -137,7 +137,7 @@ public final class TranslationTrainer extends EpochLoop<TranslationEpochMetrics>
     private TrainingPosition trainStep(TrainingPosition position, int batchIndex) {
         long dataStart = System.nanoTime();
         try (PointerScope scope = new PointerScope()) {
-            TranslationBatch batch = batches.batch(batchIndex);
+            TranslationBatch batch = batches.batch(batchIndex).to(model.device());
             long stepStart = System.nanoTime();
             OptimizerSettings.setLearningRate(optimizer, schedule.at(position.globalStep()));
             optimizer.zero_grad();

@@ -20,6 +20,7 @@ import org.labo4j.train.EpochLoop;
 import org.labo4j.train.RunDirectory;
 import org.labo4j.train.StopOnShutdown;
 import org.labo4j.train.TorchCrossEntropyLoss;
+import org.labo4j.train.TrainingDevice;
 import org.labo4j.train.TrainingPosition;
 import org.labo4j.translation.batch.TokenBudgetBatches;
 import org.labo4j.translation.data.SentencePair;
@@ -65,6 +66,7 @@ public final class TranslationTraining {
     public static TranslationRunResult run(TranslationTrainConfig requested, Loss loss, PrintStream log)
             throws IOException {
         TranslationTrainConfig config = requested.copy().validate();
+        TrainingDevice device = TrainingDevice.parse(config.device).requireAvailable();
         Path runDirectory = config.runDir;
         Path checkpointFile = runDirectory.resolve(TranslationCheckpoint.FILE_NAME);
         TranslationMetricsCsv metricsCsv = new TranslationMetricsCsv(runDirectory.resolve(
@@ -98,6 +100,7 @@ public final class TranslationTraining {
         }
 
         TranslationTransformer model = new TranslationTransformer(modelConfig);
+        model.to(device.device(), false);  // before the optimizer, which holds the parameters it updates
         Optimizer optimizer = AdamFactory.create(config, model.parameters());
         TrainingPosition start = TrainingPosition.start();
         if (saved != null) {
@@ -112,12 +115,12 @@ public final class TranslationTraining {
         TokenBudgetBatches batches = new TokenBudgetBatches(data.train(), config.maxTokens);
         log.println(String.format(Locale.ROOT,
                 "%s -> %s, model %s (%,d parameters), vocabulary %d, loss %s [%s]; %d training pairs%s in %d "
-                        + "batches of <= %d tokens, %d validation / %d test sentences, threads: %s",
+                        + "batches of <= %d tokens, %d validation / %d test sentences, device %s, threads: %s",
                 config.src, config.tgt, config.model, model.parameterCount(), tokenizer.vocabularySize(), loss,
                 implementation(loss), data.train().size(),
                 data.skippedTrain() > 0 ? " (" + data.skippedTrain() + " too long, left out)" : "",
                 batches.batchCount(), config.maxTokens, data.validation().size(), data.test().size(),
-                CpuThreads.describe()));
+                device, CpuThreads.describe()));
 
         ValidationEvaluator validation = data.validation().isEmpty() ? null
                 : new ValidationEvaluator(data.validationEncoded(), data.validation(), tokenizer, config.maxTokens,
@@ -162,6 +165,7 @@ public final class TranslationTraining {
         long start = System.nanoTime();
         // Built like the trained model: its initial weights are overwritten by the average.
         TranslationTransformer averaged = new TranslationTransformer(model.config());
+        averaged.to(model.device(), false);
         EpochWeights.loadAverage(snapshots, averaged);
         Path directory = Files.createDirectories(runDirectory.resolve(AVERAGED_DIRECTORY));
         TestEvaluation test = TestEvaluation.run(averaged, tokenizer, data.test(), config, directory);

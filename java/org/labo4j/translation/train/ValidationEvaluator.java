@@ -64,7 +64,7 @@ final class ValidationEvaluator {
                     return null;
                 }
                 try (PointerScope scope = new PointerScope()) {
-                    TranslationBatch batch = batches.batch(b);
+                    TranslationBatch batch = batches.batch(b).to(model.device());
                     Tensor logits = model.forward(batch.source(), batch.targetInput());
                     lossSum += crossEntropySum.apply(logits, batch.targetOutput()).item_double();
                     tokens += batch.targetTokens();
