@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Packs the check of the Java API on libtorch CUDA tensors (tests/org/labo4j/CudaTensorPathTest.java)
-# for the borrowed GPU machine, as bench/gpu-pack-torch/ (git-ignored), for a device call of its own:
+# Packs the checks of the Java API on libtorch CUDA tensors (tests/org/labo4j/CudaTensorPathTest.java)
+# and of training on the GPU (tests/org/labo4j/cli/CudaTrainingTest.java: Multi30k de-en and a small
+# image set) for the borrowed GPU machine, as bench/gpu-pack-torch/ (git-ignored), for a device call
+# of its own:
 #   bash bench/gpu/pack.sh && bash bench/gpu/pack-torch.sh
 # then there: bash bench/gpu/run-torch-tests.sh (carry: ["bench/gpu-pack-torch"]).
 #
@@ -17,10 +19,13 @@
 # Layout of the pack:
 #   jre/, lib/labo4j.jar, lib/javacpp*.jar, lib/junit-platform-console-standalone.jar  from bench/gpu-pack
 #   lib/pytorch.jar, lib/cuda.jar, lib/openblas.jar   the presets' Java classes
-#   lib/cuda-linux-x86_64.jar                         the CUDA presets' JNI libraries (no CUDA itself)
+#   lib/cuda-linux-x86_64.jar   the JNI libraries of the CUDA presets that libtorch's CUDA binding loads
+#                               (no CUDA itself: that comes from PyTorch's pip packages)
+#   lib/jfreechart.jar          the training runs' charts
+#   data/multi30k/              Multi30k's German and English files
 #   jni/libjnitorch.so.gz, jni/libjnitorch_cuda.so
 #   jni/libjniopenblas{,_nolapack}.so, jni/libopenblas{,_nolapack}.so.0   empty stand-ins
-#   test-classes/org/labo4j/{CudaTensorPathTest,TestTensors}*.class
+#   test-classes/   CudaTensorPathTest, CudaTrainingTest and their helpers
 #   PACK-INFO.txt
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
@@ -34,7 +39,8 @@ die() { echo "pack-torch.sh: $*" >&2; exit 1; }
 prop() { sed -n "/<$1>/{s:.*<$1>\(.*\)</$1>.*:\1:p;q}" pom.xml; }
 
 [[ -x "$BASE/jre/bin/java" && -f "$BASE/lib/labo4j.jar" ]] || die "run bash bench/gpu/pack.sh first"
-[[ -f target/test-classes/org/labo4j/CudaTensorPathTest.class ]] || die "no compiled CudaTensorPathTest: run bash bench/gpu/pack.sh"
+[[ -f target/test-classes/org/labo4j/CudaTensorPathTest.class && -f target/test-classes/org/labo4j/cli/CudaTrainingTest.class ]] \
+  || die "no compiled CudaTensorPathTest / CudaTrainingTest: run bash bench/gpu/pack.sh"
 command -v gcc >/dev/null || die "gcc is needed for the empty OpenBLAS stand-ins"
 
 JAVACPP_VERSION=$(prop javacpp.version)
@@ -66,7 +72,17 @@ cp "$BASE"/lib/{labo4j,javacpp,javacpp-linux-x86_64,junit-platform-console-stand
 cp "$(fetch org.bytedeco pytorch "$PYTORCH_VERSION")" "$PACK/lib/pytorch.jar"
 cp "$(fetch org.bytedeco cuda "$CUDA_VERSION")" "$PACK/lib/cuda.jar"
 cp "$(fetch org.bytedeco openblas "$OPENBLAS_VERSION")" "$PACK/lib/openblas.jar"
-cp "$CUDA_NATIVE_JAR" "$PACK/lib/cuda-linux-x86_64.jar"
+cp "$(fetch org.jfree jfreechart "$(sed -n '/<artifactId>jfreechart<\/artifactId>/{n;s:.*<version>\(.*\)</version>.*:\1:p;q}' pom.xml)")" \
+  "$PACK/lib/jfreechart.jar"
+# Of the CUDA presets' JNI libraries, those of the presets that libtorch's CUDA binding inherits.
+CUDA_JNI=org/bytedeco/cuda/linux-x86_64
+(
+  scratch=$(mktemp -d)
+  trap 'rm -rf "$scratch"' EXIT
+  cd "$scratch"
+  unzip -q "$CUDA_NATIVE_JAR" "META-INF/*" $(printf "$CUDA_JNI/libjni%s.so " cudart cublas cudnn cusparse cusolver cupti)
+  jar --create --file "$PACK/lib/cuda-linux-x86_64.jar" -C "$scratch" .
+)
 
 GPU_DIR=org/bytedeco/pytorch/linux-x86_64-gpu
 unzip -p "$TORCH_GPU_JAR" "$GPU_DIR/libjnitorch.so" | gzip -9 > "$PACK/jni/libjnitorch.so.gz"
@@ -75,8 +91,16 @@ for stand_in in libjniopenblas.so libjniopenblas_nolapack.so libopenblas.so.0 li
   echo 'int labo4j_openblas_stand_in;' | gcc -shared -fPIC -x c - -Wl,-soname,$stand_in -o "$PACK/jni/$stand_in"
 done
 
+mkdir -p "$PACK/test-classes/org/labo4j/cli" "$PACK/test-classes/org/labo4j/vision/data"
 cp target/test-classes/org/labo4j/CudaTensorPathTest*.class target/test-classes/org/labo4j/TestTensors*.class \
   "$PACK/test-classes/org/labo4j/"
+cp target/test-classes/org/labo4j/cli/CudaTrainingTest*.class "$PACK/test-classes/org/labo4j/cli/"
+cp target/test-classes/org/labo4j/vision/data/SyntheticDataset*.class "$PACK/test-classes/org/labo4j/vision/data/"
+
+MULTI30K=${LABO4J_MULTI30K:-$ROOT/../shared/data/multi30k}
+[[ -f "$MULTI30K/train.de.gz" ]] || die "no Multi30k at $MULTI30K (set LABO4J_MULTI30K)"
+mkdir -p "$PACK/data/multi30k"
+cp "$MULTI30K"/*.de.gz "$MULTI30K"/*.en.gz "$PACK/data/multi30k/"
 
 {
   echo "labo4j libtorch-CUDA pack"
@@ -84,7 +108,7 @@ cp target/test-classes/org/labo4j/CudaTensorPathTest*.class target/test-classes/
   echo "commit:   $(git rev-parse HEAD 2>/dev/null)$(git diff --quiet HEAD -- java tests 2>/dev/null || echo ' + uncommitted changes in java/ or tests/')"
   echo "presets:  pytorch $PYTORCH_VERSION (JNI of linux-x86_64-gpu), cuda $CUDA_VERSION, openblas $OPENBLAS_VERSION"
   grep -E '^(liblabo|java):' "$BASE/PACK-INFO.txt"
-  (cd "$PACK" && du -sh jre lib jni test-classes | tr '\t' ' ')
+  (cd "$PACK" && du -sh jre lib jni test-classes data | tr '\t' ' ')
 } > "$PACK/PACK-INFO.txt"
 
 SIZE_KIB=$(du -sk "$PACK" | cut -f1)

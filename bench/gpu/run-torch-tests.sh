@@ -2,7 +2,7 @@
 # The Java API on libtorch CUDA tensors, on the borrowed GPU machine, from the repository root, with
 # bench/gpu-pack-torch (made here by bench/gpu/pack-torch.sh) carried along:
 #   bash bench/gpu/run-torch-tests.sh
-# It runs CudaTensorPathTest on PyTorch's own libtorch, the
+# It runs CudaTensorPathTest and CudaTrainingTest on PyTorch's own libtorch, the
 # one pip installed with its CUDA libraries, through the JavaCPP glue of the pack: one folder gathers
 # PyTorch's libraries, the CUDA libraries of its pip packages and the pack's JNI libraries, and
 # JavaCPP is told to look there before anywhere else.
@@ -59,10 +59,11 @@ log "CUDA driver library: ${DRIVER_DIR:-not found by ldconfig}"
 export LD_LIBRARY_PATH="$LIBS${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 timeout -k 10 "$JAVA_S" "$PACK/jre/bin/java" -Xmx8g \
   -Dorg.bytedeco.javacpp.pathsFirst=true -Djava.library.path="$LIBS${DRIVER_DIR:+:$DRIVER_DIR}" \
-  -Dorg.bytedeco.javacpp.cachedir=/tmp/labo4j-javacpp-cache \
+  -Dorg.bytedeco.javacpp.cachedir=/tmp/labo4j-javacpp-cache -Djava.awt.headless=true \
+  -Dlabo4j.multi30k="$PWD/$PACK/data/multi30k" \
   -cp "$PACK/lib/*:$PACK/test-classes" org.junit.platform.console.ConsoleLauncher execute \
   --disable-banner --disable-ansi-colors --details=tree --details-theme=ascii --fail-if-no-tests \
-  --select-class org.labo4j.CudaTensorPathTest 2>&1 | tee -a "$LOG"
+  --select-class org.labo4j.CudaTensorPathTest --select-class org.labo4j.cli.CudaTrainingTest 2>&1 | tee -a "$LOG"
 rc=${PIPESTATUS[0]}
 # On a GPU machine a skipped (aborted) CUDA test is a failure of the check, not a pass.
 aborted=$(sed -n 's/^\[ *\([0-9]*\) tests aborted.*/\1/p' "$LOG" | tail -1)

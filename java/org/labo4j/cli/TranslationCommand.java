@@ -29,6 +29,7 @@ final class TranslationCommand {
                   --out DIR  (default runs/translation-SRC-TGT)   --data DIR (Multi30k raw files; default
                   $LABO4J_MULTI30K or ../shared/data/multi30k)   --resume (continue the run in --out)
                   --limit-train N  --limit-valid N  --limit-test N  (first N pairs only, for quick runs)
+                  --device cpu|cuda|cuda:N  (default cpu; cuda needs libtorch's CUDA build)
                 common options: --epochs N  --vocab N  --max-tokens N  --model tiny|small|base  --seed N
                   --lr PEAK  --warmup-steps N  --clip-norm X  --dropout P  --beam K  --length-penalty A
                   --average-last N  (keep the last N epochs' weights and test their average too; default 5)

@@ -36,6 +36,7 @@ final class VisionCommand {
                 run options:
                   --out DIR  (run directory; default runs/vision)   --data DIR (IDX files; default
                   /usr/share/datasets/fashion-mnist)   --resume (continue the run in --out)
+                  --device cpu|cuda|cuda:N  (default cpu; cuda needs libtorch's CUDA build)
                 training options (--name value):
                 """ + "  " + String.join(", ", VisionTrainConfig.optionNames()) + "\n";
     }

@@ -43,8 +43,8 @@ public final class TrainingDevice {
         }
         if (!torch.cuda_is_available()) {
             throw new IllegalArgumentException("device " + this + ": libtorch here has no usable CUDA device (the CPU "
-                    + "build of the PyTorch presets, or no GPU or driver); on a GPU machine build with the presets' CUDA "
-                    + "natives: mvn -Dpytorch.natives=linux-x86_64-gpu");
+                    + "build of the PyTorch presets, or no GPU or driver); on a GPU machine take the presets' CUDA "
+                    + "natives: LABO_PYTORCH_NATIVES=linux-x86_64-gpu ./labo ..., or mvn -Dpytorch.natives=linux-x86_64-gpu");
         }
         final int count = torch.cuda_device_count();
         if (index >= count) {
