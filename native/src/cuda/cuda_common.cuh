@@ -320,10 +320,20 @@ struct WarpGroup {
         }
         return v.shfl(mask, base_lane);
     }
+
+    // f() on every lane: the group is part of one warp, whose lanes compute in lockstep at the cost
+    // of one (see BlockGroup::solo).
+    template <class F>
+    __device__ __forceinline__ auto solo(F &&f) const {
+        return f();
+    }
 };
 
-// All threads of a block share one row. `scratch` holds one T per warp (kReduceScratchBytes).
-constexpr int kReduceScratchBytes = 32 * 32;
+// All threads of a block share one row. `scratch` holds one T per warp for allreduce, then the
+// result of solo (kReduceScratchBytes in all, a multiple of 16 so that what follows is aligned).
+constexpr int kReducePartialBytes = 32 * 32;
+constexpr int kSoloBytes = 64;
+constexpr int kReduceScratchBytes = kReducePartialBytes + kSoloBytes;
 
 struct BlockGroup {
     int rank;
@@ -348,7 +358,7 @@ struct BlockGroup {
     // before every warp has read it.
     template <class T>
     __device__ __forceinline__ T allreduce(T v) const {
-        static_assert(sizeof(T) <= kReduceScratchBytes / 32, "statistic too large for the scratch");
+        static_assert(sizeof(T) <= kReducePartialBytes / 32, "statistic too large for the scratch");
         T *partial = static_cast<T *>(scratch);
         const int lane = rank & (kWarpSize - 1);
         const int warp = rank / kWarpSize;
@@ -361,6 +371,27 @@ struct BlockGroup {
         w = w.shfl(kFullMask, 0);
         __syncthreads();
         return w;
+    }
+
+    // f() in warp 0 only, its result handed to every thread. For scalar work that every thread would
+    // otherwise repeat, such as the budget solve's fp64 steps: the 32 warps of a 1024-thread block
+    // repeating one take 32 times the issue slots of one warp, on fp64 units that run at half the
+    // fp32 rate on sm_80/sm_90 (and at 1/64 on most other parts). f must not use the group's
+    // barriers. Two barriers: the first publishes the result, the second keeps the next solo from
+    // overwriting it before every warp has read it.
+    template <class F>
+    __device__ __forceinline__ auto solo(F &&f) const {
+        using T = decltype(f());
+        static_assert(sizeof(T) <= kSoloBytes, "solo result too large for the scratch");
+        T *slot = reinterpret_cast<T *>(static_cast<unsigned char *>(scratch) + kReducePartialBytes);
+        if (rank < kWarpSize) {
+            const T v = f();
+            if (rank == 0) *slot = v;
+        }
+        __syncthreads();
+        const T v = *slot;
+        __syncthreads();
+        return v;
     }
 };
 

@@ -317,60 +317,91 @@ __device__ __forceinline__ TemperedSums row_tempered_sums(const Group &g, View &
 }
 
 // Budget rule: beta = 1/T with KL(r || u_{-y}) = epsilon (METHOD.md section 3), by the steps of
-// budget_step.h (guarded Halley, as in the CPU kernel; one pass per step, none for an extrapolated
-// last step), started at budget_seed(). Every value that steers the loop comes out of a group
-// all-reduction, so the loop is group-uniform. The seed's variance comes from pass 1's sums of z
-// and z^2 (fp32): it only places the first step, so its rounding costs at most an iteration, never
-// accuracy.
-template <class Tr, class Group, class View, class Index>
-__device__ TemperedSolution solve_budget(const LossKernelParams &p, const Group &g, View &view,
-                                         const RowTarget<Index> &target, const RowStats &st) {
-    const double n = static_cast<double>(p.vocab - 1);
-    const double eps = static_cast<double>(p.budget_epsilon);
-    const double zy = st.zy;
-    const double mean_u = (static_cast<double>(st.zsum) - zy) / n;  // mean of the non-target logits
+// budget_step.h (guarded Halley, as in the CPU kernel; one sweep per step, none for an extrapolated
+// last step), started at budget_seed(). The seed's variance comes from pass 1's sums of z and z^2
+// (fp32): it only places the first step, so its rounding costs at most an iteration, never
+// accuracy. The solve's state and its fp64 arithmetic belong to the group's solo (BlockGroup::solo:
+// one warp); the other threads only sweep at the beta they are handed.
+struct BudgetMove {
+    double beta;       // the next sweep's beta, or (done) the solution's
+    double s;          // done: the solution's sums s and m1
+    double m1;
+    float beta_log2e;  // the next sweep's exponent scale
+    bool done;
+};
 
-    // eps == 0 (T = +inf), V == 2, or all non-target logits equal: r is uniform for every beta.
-    // Its sums come from pass 1: s = n, E_r[z] the mean of the non-targets (-inf with -inf logits:
-    // an infinite loss, as uniform weight on a -inf logit implies).
-    if (!(eps > 0.0) || p.vocab <= 2 || !(st.nt_max > st.nt_min)) return {0.0, n, mean_u - st.nt_max};
+class BudgetSolve {
+public:
+    __device__ BudgetMove start(const LossKernelParams &p, const RowStats &st) {
+        n_ = static_cast<double>(p.vocab - 1);
+        eps_ = static_cast<double>(p.budget_epsilon);
+        const double zy = st.zy;
+        const double mean_u = (static_cast<double>(st.zsum) - zy) / n_;  // mean of the non-target logits
+        // eps == 0 (T = +inf), V == 2, or all non-target logits equal: r is uniform for every beta.
+        // Its sums come from pass 1: s = n, E_r[z] the mean of the non-targets (-inf with -inf
+        // logits: an infinite loss, as uniform weight on a -inf logit implies).
+        if (!(eps_ > 0.0) || p.vocab <= 2 || !(st.nt_max > st.nt_min)) return {0.0, n_, mean_u - st.nt_max, 0.f, true};
+        // Variance of the non-target logits (NaN, 0 or inf with non-finite logits or total
+        // cancellation: the guard below then starts at beta = 1).
+        const double var_u = (static_cast<double>(st.zsq) - zy * zy) / n_ - mean_u * mean_u;
+        log_n_ = log(n_);
+        double beta = budget_seed(eps_, var_u, static_cast<double>(st.nt_max) - mean_u);
+        if (!(beta > 0.0) || !(beta < kBetaMax)) beta = 1.0;  // NaN, 0 or inf (non-finite logits)
+        if (eps_ >= log_n_) beta = kBetaMax;  // kappa = 1: T = 0, one-hot on the strongest non-target
+        tolerance_ = 1e-6 * fmax(1.0, eps_);
+        range_ = static_cast<double>(st.nt_max) - static_cast<double>(st.nt_min);  // largest |d|
+        lo_ = 0.0;
+        hi_ = d_inf();
+        iterations_left_ = p.max_iterations;
+        return next_sweep(beta);
+    }
 
-    // Variance of the non-target logits (NaN, 0 or inf with non-finite logits or total
-    // cancellation: the guard below then starts at beta = 1).
-    const double var_u = (static_cast<double>(st.zsq) - zy * zy) / n - mean_u * mean_u;
-
-    const double log_n = log(n);
-    double beta = budget_seed(eps, var_u, static_cast<double>(st.nt_max) - mean_u);
-    if (!(beta > 0.0) || !(beta < kBetaMax)) beta = 1.0;  // NaN, 0 or inf (non-finite logits)
-    if (eps >= log_n) beta = kBetaMax;  // kappa = 1: T = 0, one-hot on the strongest non-target
-    const double tolerance = 1e-6 * fmax(1.0, eps);
-    const double range = static_cast<double>(st.nt_max) - static_cast<double>(st.nt_min);  // largest |d|
-    double lo = 0.0;
-    double hi = d_inf();
-    TemperedSums u;
-    for (int it = 0;; ++it) {
-        u = row_tempered_sums<Tr>(g, view, target, st, tempered_exponent_scale(beta));
+    // The sums of the sweep at the last beta handed out: the solution, or the next beta.
+    __device__ BudgetMove after_sweep(const TemperedSums &u) {
+        const double beta = beta_;
         const double m1 = u.w1 / u.s;
         const double e2 = u.w2 / u.s;
         const double var = fmax(e2 - m1 * m1, 0.0);
-        const double f = (log_n - log(u.s) + beta * m1) - eps;  // KL(beta) - eps
+        const double f = (log_n_ - log(u.s) + beta * m1) - eps_;  // KL(beta) - eps
         // Converged, the iteration cap, a non-finite KL, or beta at its cap.
-        if (fabs(f) <= tolerance || it >= p.max_iterations || !(fabs(f) < d_inf()) || beta >= kBetaMax) break;
+        if (fabs(f) <= tolerance_ || iterations_left_ <= 0 || !(fabs(f) < d_inf()) || beta >= kBetaMax) {
+            return solution(beta, u);
+        }
         // f < 0 with zero variance: r has collapsed onto the top non-target logit(s) (the other
         // weights underflow to 0) and no larger beta changes it: eps is not reachable (ties at
         // the top). Report the limit T = 0 (beta at its cap); the sums are those of the cap.
-        if (f < 0.0 && !(var > 0.0)) {
-            beta = kBetaMax;
-            break;
-        }
+        if (f < 0.0 && !(var > 0.0)) return solution(kBetaMax, u);
         const double skew = u.w3 / u.s - 3.0 * m1 * e2 + 2.0 * m1 * m1 * m1;  // third central moment
-        const BudgetStep step = budget_step(beta, f, {log(u.s), m1, var, skew}, lo, hi, tolerance, range);
-        if (step.extrapolated) return {step.next, exp(step.log_s), step.mean};
-        const double next = step.next;
-        if (next == beta) break;  // the bracket cannot shrink further in double precision
-        beta = fmin(next, kBetaMax);
+        const BudgetStep step = budget_step(beta, f, {log(u.s), m1, var, skew}, lo_, hi_, tolerance_, range_);
+        if (step.extrapolated) return {step.next, exp(step.log_s), step.mean, 0.f, true};
+        if (step.next == beta) return solution(beta, u);  // the bracket cannot shrink further in double precision
+        --iterations_left_;
+        return next_sweep(fmin(step.next, kBetaMax));
     }
-    return {beta, u.s, u.w1 / u.s};
+
+private:
+    __device__ BudgetMove next_sweep(double beta) {
+        beta_ = beta;
+        return {beta, 0.0, 0.0, tempered_exponent_scale(beta), false};
+    }
+    __device__ static BudgetMove solution(double beta, const TemperedSums &u) {
+        return {beta, u.s, u.w1 / u.s, 0.f, true};
+    }
+
+    double n_, eps_, log_n_, tolerance_, range_, lo_, hi_, beta_;
+    int iterations_left_;
+};
+
+template <class Tr, class Group, class View, class Index>
+__device__ TemperedSolution solve_budget(const LossKernelParams &p, const Group &g, View &view,
+                                         const RowTarget<Index> &target, const RowStats &st) {
+    BudgetSolve solve;
+    BudgetMove move = g.solo([&] { return solve.start(p, st); });
+    while (!move.done) {
+        const TemperedSums u = row_tempered_sums<Tr>(g, view, target, st, move.beta_log2e);
+        move = g.solo([&] { return solve.after_sweep(u); });
+    }
+    return {move.beta, move.s, move.m1};
 }
 
 // What pass 1 gathers besides max and sum of exp, by loss; compile-time, so that the per-chunk
@@ -579,6 +610,25 @@ __device__ __forceinline__ Pass1Result row_stats(const Group &g, View &view, con
     return reduce_stats<Options>(g, acc, tscale);
 }
 
+// What the loss, the row's outputs and the gradient take of a tempered solution, in fp32; worked
+// out from the fp64 solution by the group's solo (the fp64 logarithms are the costly part).
+struct TemperedRow {
+    float m1;           // E_r[z] - nt_max
+    float entropy;      // H(r)
+    float temperature;  // the row's T, as reported
+    float beta_log2e;   // the gradient's exponent scale (beta > 0)
+    float log2_s;       // log2 of r's normaliser (beta > 0)
+    bool uniform;       // beta = 0 (T = infinity): r = 1 / (V - 1) on every non-target
+};
+
+__device__ __forceinline__ TemperedRow tempered_row(const TemperedSolution &sol, float temperature) {
+    if (sol.beta > 0.0) {
+        return {static_cast<float>(sol.m1), static_cast<float>(log(sol.s) - sol.beta * sol.m1), temperature,
+                tempered_exponent_scale(sol.beta), static_cast<float>(log2(sol.s)), false};
+    }
+    return {static_cast<float>(sol.m1), static_cast<float>(log(sol.s)), temperature, 0.f, 0.f, true};
+}
+
 // What the gradient pass needs of a solved row, as the constants of its per-element arithmetic:
 // grad_k = scale (p_k - q_k) with p_k = 2^((z_k - m) log2(e) - log2(s)); q_k is a constant per
 // row for k != y (0 for CE, alpha/V for LS, alpha/(V-1) for LABO at T = infinity) plus, for LABO
@@ -669,26 +719,24 @@ __device__ __forceinline__ GradientRule solve_row(const LossKernelParams &p, int
         q_nontarget = alpha / static_cast<float>(p.vocab);
         q_target += q_nontarget;
     } else {
-        TemperedSolution sol;
-        if (p.temperature_rule == LABO_TEMPERATURE_FIXED) {
-            sol = {static_cast<double>(p.beta_fixed), pass1.fixed.s, pass1.fixed.w1 / pass1.fixed.s};
-            temperature = p.temperature;
-        } else {
-            sol = solve_budget<Tr>(p, g, view, target, st);
-            temperature = sol.beta > 0.0 ? static_cast<float>(1.0 / sol.beta) : f_inf();
-        }
-        const float mu = st.nt_max + static_cast<float>(sol.m1);  // E_r[z]
-        loss = log_s + (m - zy) + alpha * (zy - mu);
-        if (sol.beta > 0.0) {
-            entropy = static_cast<float>(log(sol.s) - sol.beta * sol.m1);
-            rule.beta_log2e = tempered_exponent_scale(sol.beta);
-            rule.log2_s_r = static_cast<float>(log2(sol.s));
-        } else {
+        const bool fixed = p.temperature_rule == LABO_TEMPERATURE_FIXED;
+        const TemperedSolution solved = fixed ? TemperedSolution{} : solve_budget<Tr>(p, g, view, target, st);
+        const TemperedRow r = g.solo([&] {
+            return fixed ? tempered_row({static_cast<double>(p.beta_fixed), pass1.fixed.s, pass1.fixed.w1 / pass1.fixed.s},
+                                        p.temperature)
+                         : tempered_row(solved, solved.beta > 0.0 ? static_cast<float>(1.0 / solved.beta) : f_inf());
+        });
+        loss = log_s + (m - zy) + alpha * (zy - (st.nt_max + r.m1));  // st.nt_max + r.m1 = E_r[z]
+        temperature = r.temperature;
+        entropy = r.entropy;
+        if (r.uniform) {
             // T = infinity: r is uniform over the non-targets (-inf logits included, where
             // 0 * (z - nt_max) would be NaN), a constant alpha / (V - 1), no exponentials.
-            entropy = static_cast<float>(log(sol.s));
             rule.tempered = false;
             q_nontarget = alpha / static_cast<float>(p.vocab - 1);
+        } else {
+            rule.beta_log2e = r.beta_log2e;
+            rule.log2_s_r = r.log2_s;
         }
     }
     rule.scaled_q_nontarget = scale * q_nontarget;
