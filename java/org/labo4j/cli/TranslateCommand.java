@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.labo4j.train.CpuThreads;
+import org.labo4j.train.TrainingDevice;
 import org.labo4j.translation.decode.DecodingOptions;
 import org.labo4j.translation.decode.LengthPenalty;
 import org.labo4j.translation.train.EpochWeights;
@@ -34,13 +35,14 @@ final class TranslateCommand {
     static String usage() {
         return """
                 usage: labo translate --checkpoint FILE [--average-last N] [--beam K] [--length-penalty A]
-                                      [--batch N] [--threads N] < source.txt > translations.txt
+                                      [--batch N] [--threads N] [--device D] < source.txt > translations.txt
                   --average-last N    translate with the average of the run's last N epoch weights
                                       (epoch-weights/ next to the checkpoint)
                   --beam K            1: greedy decoding (default: the run's test beam)
                   --length-penalty A  GNMT exponent for beam search (default: the run's)
                   --batch N           sentences decoded together (default 64 greedy, 16 with a beam)
                   --threads N         libtorch threads (default: all cores)
+                  --device D          cpu, cuda or cuda:N (default cpu; cuda needs libtorch's CUDA build)
                 """;
     }
 
@@ -51,6 +53,7 @@ final class TranslateCommand {
         Integer batch = null;
         int averageLast = 0;
         int threads = Runtime.getRuntime().availableProcessors();
+        TrainingDevice device = TrainingDevice.CPU;
         try {
             for (int i = 0; i < args.length; i++) {
                 final String a = args[i];
@@ -69,12 +72,14 @@ final class TranslateCommand {
                     case "--batch" -> batch = positive(a, v);
                     case "--average-last" -> averageLast = positive(a, v);
                     case "--threads" -> threads = positive(a, v);
+                    case "--device" -> device = TrainingDevice.parse(v);
                     default -> throw new IllegalArgumentException("unknown option " + a);
                 }
             }
             if (checkpoint == null) {
                 throw new IllegalArgumentException("--checkpoint FILE is required");
             }
+            device.requireAvailable();
         } catch (IllegalArgumentException e) {
             err.println("labo translate: " + e.getMessage());
             return 2;
@@ -91,6 +96,7 @@ final class TranslateCommand {
                 }
                 EpochWeights.loadAverage(snapshots, loaded.model());
             }
+            loaded.model().to(device.device(), false);
             final TranslationTrainConfig trained = loaded.metadata().config();
             final int beamSize = beam != null ? beam : trained.beam;
             final double penalty = lengthPenalty != null ? lengthPenalty : trained.lengthPenalty;

@@ -18,7 +18,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.labo4j.translation.data.Language;
 import org.labo4j.translation.data.Multi30k;
+import org.labo4j.translation.data.Multi30kSplit;
 import org.labo4j.vision.data.SyntheticDataset;
 
 /**
@@ -39,9 +41,13 @@ class CudaTrainingTest {
     }
 
     private static Outcome run(String... args) {
+        return runWithInput("", args);
+    }
+
+    private static Outcome runWithInput(String stdin, String... args) {
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
         final ByteArrayOutputStream err = new ByteArrayOutputStream();
-        final int status = Main.run(args, new ByteArrayInputStream(new byte[0]),
+        final int status = Main.run(args, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Outcome(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
@@ -88,6 +94,22 @@ class CudaTrainingTest {
         assertEquals(0, resumed.status(), resumed.err());
         assertTrue(resumed.out().contains("test BLEU"), resumed.out());
         assertTrue(trainLoss(gpu, 2) < lossGpu, "the second epoch lowers the training loss");
+
+        // translate on the device: the same greedy translations as on the CPU, but for near ties.
+        final String sources = String.join("\n", corpus.sentences(Multi30kSplit.TEST_2016_FLICKR, Language.DE).subList(0, 20)) + "\n";
+        final String checkpoint = gpu.resolve("checkpoint.pt").toString();
+        final Outcome translatedGpu = runWithInput(sources, "translate", "--checkpoint", checkpoint, "--beam", "1", "--device", "cuda");
+        final Outcome translatedCpu = runWithInput(sources, "translate", "--checkpoint", checkpoint, "--beam", "1", "--device", "cpu");
+        assertEquals(0, translatedGpu.status(), translatedGpu.err());
+        assertEquals(0, translatedCpu.status(), translatedCpu.err());
+        final List<String> linesGpu = translatedGpu.out().lines().toList();
+        final List<String> linesCpu = translatedCpu.out().lines().toList();
+        assertEquals(20, linesGpu.size(), translatedGpu.out());
+        long same = 0;
+        for (int i = 0; i < 20; i++) {
+            same += linesGpu.get(i).equals(linesCpu.get(i)) ? 1 : 0;
+        }
+        assertTrue(same >= 16, same + " of 20 greedy translations agree between GPU and CPU");
     }
 
     @Test

@@ -187,6 +187,7 @@ class TranslationCommandTest {
             {"translate", "--checkpoint", checkpoint, "--beam", "0"},
             {"translate", "--checkpoint", checkpoint, "--length-penalty", "-1"},
             {"translate", "--checkpoint", checkpoint, "--frobnicate", "1"},
+            {"translate", "--checkpoint", checkpoint, "--device", "gpu"},
             {"translate", "--checkpoint"},
         }) {
             Outcome outcome = run("", args);
@@ -209,6 +210,9 @@ class TranslationCommandTest {
         assertEquals(1, message.lines().count(), message);
         assertTrue(message.contains("device cuda:0") && message.contains("no usable CUDA device"), message);
         assertTrue(Files.notExists(dir.resolve("cuda-run")), "no run directory for a refused run");
+        Outcome translate = run("Hallo\n", "translate", "--checkpoint", dir.resolve("none.pt").toString(), "--device", "cuda");
+        assertEquals(2, translate.status(), translate.err());
+        assertTrue(translate.err().contains("no usable CUDA device"), translate.err());
     }
 
     @Test
