@@ -94,7 +94,7 @@ done
 mkdir -p "$PACK/test-classes/org/labo4j/cli" "$PACK/test-classes/org/labo4j/vision/data"
 cp target/test-classes/org/labo4j/CudaTensorPathTest*.class target/test-classes/org/labo4j/TestTensors*.class \
   "$PACK/test-classes/org/labo4j/"
-cp target/test-classes/org/labo4j/cli/CudaTrainingTest*.class "$PACK/test-classes/org/labo4j/cli/"
+cp target/test-classes/org/labo4j/cli/{CudaTrainingTest,CommandRun}*.class "$PACK/test-classes/org/labo4j/cli/"
 cp target/test-classes/org/labo4j/vision/data/SyntheticDataset*.class "$PACK/test-classes/org/labo4j/vision/data/"
 
 MULTI30K=${LABO4J_MULTI30K:-$ROOT/../shared/data/multi30k}

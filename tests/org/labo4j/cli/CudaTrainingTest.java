@@ -4,11 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -37,19 +33,8 @@ class CudaTrainingTest {
     @TempDir
     Path dir;
 
-    private record Outcome(int status, String out, String err) {
-    }
-
-    private static Outcome run(String... args) {
-        return runWithInput("", args);
-    }
-
-    private static Outcome runWithInput(String stdin, String... args) {
-        final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        final ByteArrayOutputStream err = new ByteArrayOutputStream();
-        final int status = Main.run(args, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Outcome(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static CommandRun run(String... args) {
+        return CommandRun.of("", args);
     }
 
     @BeforeEach
@@ -80,17 +65,17 @@ class CudaTrainingTest {
             "--max-tokens", "2000", "--loss", "labo", "--kappa", "0.5", "--beam", "2", "--seed", "3", "--dropout", "0",
             "--plots", "false", "--progress-seconds", "0", "--data", corpus.directory().toString()};
 
-        final Outcome onGpu = run(concat(common, "--device", "cuda", "--stop-after-epochs", "1", "--out", gpu.toString()));
+        final CommandRun onGpu = run(concat(common, "--device", "cuda", "--stop-after-epochs", "1", "--out", gpu.toString()));
         assertEquals(0, onGpu.status(), onGpu.err());
         assertTrue(onGpu.err().contains("device cuda:0"), onGpu.err());
-        final Outcome onCpu = run(concat(common, "--device", "cpu", "--stop-after-epochs", "1", "--out", cpu.toString()));
+        final CommandRun onCpu = run(concat(common, "--device", "cpu", "--stop-after-epochs", "1", "--out", cpu.toString()));
         assertEquals(0, onCpu.status(), onCpu.err());
         final double lossGpu = trainLoss(gpu, 1);
         final double lossCpu = trainLoss(cpu, 1);
         assertTrue(Math.abs(lossGpu - lossCpu) <= 1e-2 * lossCpu, "first-epoch training loss: GPU " + lossGpu + ", CPU " + lossCpu);
 
         // The GPU run's checkpoint (weights and Adam moments on the device) continues on the CPU.
-        final Outcome resumed = run(concat(common, "--device", "cpu", "--resume", "--out", gpu.toString()));
+        final CommandRun resumed = run(concat(common, "--device", "cpu", "--resume", "--out", gpu.toString()));
         assertEquals(0, resumed.status(), resumed.err());
         assertTrue(resumed.out().contains("test BLEU"), resumed.out());
         assertTrue(trainLoss(gpu, 2) < lossGpu, "the second epoch lowers the training loss");
@@ -98,8 +83,8 @@ class CudaTrainingTest {
         // translate on the device: the same greedy translations as on the CPU, but for near ties.
         final String sources = String.join("\n", corpus.sentences(Multi30kSplit.TEST_2016_FLICKR, Language.DE).subList(0, 20)) + "\n";
         final String checkpoint = gpu.resolve("checkpoint.pt").toString();
-        final Outcome translatedGpu = runWithInput(sources, "translate", "--checkpoint", checkpoint, "--beam", "1", "--device", "cuda");
-        final Outcome translatedCpu = runWithInput(sources, "translate", "--checkpoint", checkpoint, "--beam", "1", "--device", "cpu");
+        final CommandRun translatedGpu = CommandRun.of(sources, "translate", "--checkpoint", checkpoint, "--beam", "1", "--device", "cuda");
+        final CommandRun translatedCpu = CommandRun.of(sources, "translate", "--checkpoint", checkpoint, "--beam", "1", "--device", "cpu");
         assertEquals(0, translatedGpu.status(), translatedGpu.err());
         assertEquals(0, translatedCpu.status(), translatedCpu.err());
         final List<String> linesGpu = translatedGpu.out().lines().toList();
@@ -121,10 +106,10 @@ class CudaTrainingTest {
             "--progress-seconds", "0", "--data", data.toString()};
         final Path gpu = dir.resolve("vision-gpu");
         final Path cpu = dir.resolve("vision-cpu");
-        final Outcome onGpu = run(concat(common, "--device", "cuda", "--out", gpu.toString()));
+        final CommandRun onGpu = run(concat(common, "--device", "cuda", "--out", gpu.toString()));
         assertEquals(0, onGpu.status(), onGpu.err());
         assertTrue(onGpu.err().contains("device cuda:0"), onGpu.err());
-        final Outcome onCpu = run(concat(common, "--device", "cpu", "--out", cpu.toString()));
+        final CommandRun onCpu = run(concat(common, "--device", "cpu", "--out", cpu.toString()));
         assertEquals(0, onCpu.status(), onCpu.err());
         final double lossGpu = trainLoss(gpu, 1);
         final double lossCpu = trainLoss(cpu, 1);

@@ -5,12 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -31,16 +26,8 @@ class TranslationCommandTest {
     @TempDir
     Path dir;
 
-    private record Outcome(int status, String out, String err) {
-    }
-
-    private static Outcome run(String stdin, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        InputStream in = new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8));
-        int status = Main.run(args, in, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Outcome(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static CommandRun run(String stdin, String... args) {
+        return CommandRun.of(stdin, args);
     }
 
     /** About 10 s on an idle 2-core machine, 50 s under heavy load; the timeout only guards against a hang. */
@@ -50,7 +37,7 @@ class TranslationCommandTest {
         Multi30k corpus = Multi30k.atDefaultLocation();
         assumeTrue(Files.isDirectory(corpus.directory()), "Multi30k not found at " + corpus.directory());
         Path run = dir.resolve("de-en");
-        Outcome trained = run("", "train", "translation", "--src", "de", "--tgt", "en", "--epochs", "2",
+        CommandRun trained = run("", "train", "translation", "--src", "de", "--tgt", "en", "--epochs", "2",
                 "--limit-train", "120", "--limit-valid", "6", "--limit-test", "3", "--vocab", "400", "--model", "tiny",
                 "--max-tokens", "400", "--loss", "labo", "--kappa", "0.5", "--beam", "2", "--seed", "5",
                 "--threads", "1", "--progress-seconds", "0", "--data", corpus.directory().toString(),
@@ -83,19 +70,19 @@ class TranslationCommandTest {
         String input = "Ein Mann fährt Fahrrad.\nZwei Hunde spielen im Schnee.\nEine Frau liest ein Buch.\n";
         Path checkpoint = run.resolve("checkpoint.pt");
         for (String beam : List.of("1", "3")) {
-            Outcome translated = run(input, "translate", "--checkpoint", checkpoint.toString(), "--beam", beam,
+            CommandRun translated = run(input, "translate", "--checkpoint", checkpoint.toString(), "--beam", beam,
                     "--threads", "1");
             assertEquals(0, translated.status(), translated.err());
             assertEquals(3, translated.out().lines().count(), "beam " + beam + ": " + translated.out());
         }
-        Outcome averaged = run(input, "translate", "--checkpoint", checkpoint.toString(), "--average-last", "2",
+        CommandRun averaged = run(input, "translate", "--checkpoint", checkpoint.toString(), "--average-last", "2",
                 "--threads", "1");
         assertEquals(0, averaged.status(), averaged.err());
         assertEquals(3, averaged.out().lines().count(), averaged.out());
-        Outcome tooMany = run(input, "translate", "--checkpoint", checkpoint.toString(), "--average-last", "3");
+        CommandRun tooMany = run(input, "translate", "--checkpoint", checkpoint.toString(), "--average-last", "3");
         assertEquals(2, tooMany.status(), tooMany.err());
         assertTrue(tooMany.err().contains("keeps the weights of 2 epoch(s)"), tooMany.err());
-        Outcome withBlank = run("Ein Hund.\n\nEine Katze.\n", "translate", "--checkpoint", checkpoint.toString());
+        CommandRun withBlank = run("Ein Hund.\n\nEine Katze.\n", "translate", "--checkpoint", checkpoint.toString());
         assertEquals(0, withBlank.status(), withBlank.err());
         assertEquals("", withBlank.out().lines().toList().get(1), "a blank line stays blank");
         assertEquals(3, withBlank.out().lines().count());
@@ -108,7 +95,7 @@ class TranslationCommandTest {
         Multi30k corpus = Multi30k.atDefaultLocation();
         assumeTrue(Files.isDirectory(corpus.directory()), "Multi30k not found at " + corpus.directory());
         Path root = dir.resolve("compare");
-        Outcome compared = run("", "compare", "translation", "--src", "en", "--tgt", "de", "--seeds", "1",
+        CommandRun compared = run("", "compare", "translation", "--src", "en", "--tgt", "de", "--seeds", "1",
                 "--epochs", "2", "--average-last", "2", "--limit-train", "60", "--limit-valid", "4",
                 "--limit-test", "2", "--vocab", "400",
                 "--model", "tiny", "--max-tokens", "400", "--beam", "1", "--valid-bleu", "false", "--plots", "false",
@@ -144,7 +131,7 @@ class TranslationCommandTest {
         Multi30k corpus = Multi30k.atDefaultLocation();
         assumeTrue(Files.isDirectory(corpus.directory()), "Multi30k not found at " + corpus.directory());
         Path run = dir.resolve(src + "-" + tgt);
-        Outcome trained = run("", "train", "translation", "--src", src, "--tgt", tgt, "--epochs", "1",
+        CommandRun trained = run("", "train", "translation", "--src", src, "--tgt", tgt, "--epochs", "1",
                 "--limit-train", "40", "--limit-valid", "3", "--limit-test", "2", "--vocab", "400", "--model", "tiny",
                 "--max-tokens", "400", "--beam", "1", "--average-last", "0", "--plots", "false", "--threads", "1",
                 "--progress-seconds", "0", "--data", corpus.directory().toString(), "--out", run.toString());
@@ -190,7 +177,7 @@ class TranslationCommandTest {
             {"translate", "--checkpoint", checkpoint, "--device", "gpu"},
             {"translate", "--checkpoint"},
         }) {
-            Outcome outcome = run("", args);
+            CommandRun outcome = run("", args);
             assertEquals(2, outcome.status(), String.join(" ", args) + " -> " + outcome.err());
             String message = outcome.err().strip();
             assertEquals(1, message.lines().count(), () -> String.join(" ", args) + " -> " + message);
@@ -203,21 +190,21 @@ class TranslationCommandTest {
     @Test
     void cudaWithoutADeviceIsRefusedUpFront() {
         org.junit.jupiter.api.Assumptions.assumeFalse(org.bytedeco.pytorch.global.torch.cuda_is_available());
-        Outcome outcome = run("", "train", "translation", "--src", "de", "--tgt", "en", "--device", "cuda:0",
+        CommandRun outcome = run("", "train", "translation", "--src", "de", "--tgt", "en", "--device", "cuda:0",
                 "--out", dir.resolve("cuda-run").toString());
         assertEquals(2, outcome.status(), outcome.err());
         String message = outcome.err().strip();
         assertEquals(1, message.lines().count(), message);
         assertTrue(message.contains("device cuda:0") && message.contains("no usable CUDA device"), message);
         assertTrue(Files.notExists(dir.resolve("cuda-run")), "no run directory for a refused run");
-        Outcome translate = run("Hallo\n", "translate", "--checkpoint", dir.resolve("none.pt").toString(), "--device", "cuda");
+        CommandRun translate = run("Hallo\n", "translate", "--checkpoint", dir.resolve("none.pt").toString(), "--device", "cuda");
         assertEquals(2, translate.status(), translate.err());
         assertTrue(translate.err().contains("no usable CUDA device"), translate.err());
     }
 
     @Test
     void aMissingCheckpointIsAnErrorNotACrash() {
-        Outcome outcome = run("Hallo\n", "translate", "--checkpoint", dir.resolve("none.pt").toString());
+        CommandRun outcome = run("Hallo\n", "translate", "--checkpoint", dir.resolve("none.pt").toString());
         assertEquals(1, outcome.status());
         assertEquals(1, outcome.err().strip().lines().count(), outcome.err());
         assertTrue(outcome.err().contains("none.pt"), outcome.err());
@@ -225,7 +212,7 @@ class TranslationCommandTest {
 
     @Test
     void helpListsTheOptions() {
-        Outcome help = run("", "train", "translation", "--help");
+        CommandRun help = run("", "train", "translation", "--help");
         assertEquals(0, help.status());
         assertTrue(help.out().contains("--kappa") && help.out().contains("--limit-train"), help.out());
         assertTrue(run("", "translate", "--help").out().contains("--checkpoint"));
