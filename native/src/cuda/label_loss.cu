@@ -30,6 +30,7 @@
 #include <cfloat>
 #include <climits>
 #include <cstdint>
+#include <type_traits>
 
 #include "../budget_step.h"
 #include "cuda_common.cuh"
@@ -429,26 +430,33 @@ __device__ TemperedSolution solve_budget(const LossKernelParams &p, const Group 
     return {move.beta, move.s, move.m1};
 }
 
-// What pass 1 gathers besides max and sum of exp, by loss; compile-time, so that the per-chunk
-// loop carries no test of it (with_stats_options picks one per call).
-template <bool kZsum, bool kZsq, bool kTempered, bool kFixedSums>
+// The loss a kernel instantiation computes, and what its pass 1 gathers besides max and sum of exp;
+// compile-time, so that neither the per-chunk loop nor the per-row solve carries a test of it and
+// no instantiation holds (and allocates registers for) another loss's code: the budget solve lives
+// in the budget instantiation only. with_stats_options picks one per call.
+enum class RowLoss { kCrossEntropy, kUniform, kTemperedFixed, kTemperedBudget };
+
+template <RowLoss kLoss>
 struct StatsOptions {
-    static constexpr bool need_zsum = kZsum;  // label smoothing and the budget rule use sum(z)
-    static constexpr bool need_zsq = kZsq;    // the budget rule uses sum(z^2)
-    static constexpr bool tempered = kTempered;  // LABO: max/min over the non-targets
-    static constexpr bool fixed_sums = kFixedSums;  // LABO at a fixed T: its tempered sums s, w1
+    static constexpr RowLoss loss = kLoss;
+    // label smoothing and the budget rule use sum(z)
+    static constexpr bool need_zsum = kLoss == RowLoss::kUniform || kLoss == RowLoss::kTemperedBudget;
+    static constexpr bool need_zsq = kLoss == RowLoss::kTemperedBudget;  // the budget rule uses sum(z^2)
+    // LABO: max/min over the non-targets
+    static constexpr bool tempered = kLoss == RowLoss::kTemperedFixed || kLoss == RowLoss::kTemperedBudget;
+    static constexpr bool fixed_sums = kLoss == RowLoss::kTemperedFixed;  // LABO at a fixed T: its tempered sums s, w1
 };
 
 template <class F>
 __device__ __forceinline__ void with_stats_options(const LossKernelParams &p, F &&f) {
     if (p.smoothing == LABO_SMOOTHING_NONE) {
-        f(StatsOptions<false, false, false, false>{});
+        f(StatsOptions<RowLoss::kCrossEntropy>{});
     } else if (p.smoothing == LABO_SMOOTHING_UNIFORM) {
-        f(StatsOptions<true, false, false, false>{});
+        f(StatsOptions<RowLoss::kUniform>{});
     } else if (p.temperature_rule == LABO_TEMPERATURE_FIXED) {
-        f(StatsOptions<false, false, true, true>{});
+        f(StatsOptions<RowLoss::kTemperedFixed>{});
     } else {
-        f(StatsOptions<true, true, true, false>{});
+        f(StatsOptions<RowLoss::kTemperedBudget>{});
     }
 }
 
@@ -717,26 +725,26 @@ __device__ __forceinline__ void gradient_chunk(const GradientRule &rule, const u
 // Everything between pass 1 and the gradient pass for a row with a valid target y: the
 // group-reduced statistics `st` in, the row's outputs written (by the group's leader), the
 // gradient rule out. LABO runs its tempered passes over `view` here.
-template <class Tr, class Group, class View, class Index>
+template <class Tr, class Options, class Group, class View, class Index>
 __device__ __forceinline__ GradientRule solve_row(const LossKernelParams &p, int64_t row, const RowTarget<Index> &target,
                                                   float scale, const Group &g, View &view, const Pass1Result &pass1) {
+    constexpr RowLoss kLoss = Options::loss;
     const RowStats &st = pass1.st;
     const float m = st.m;
     const float log_s = logf(st.s);
     const float zy = st.zy;
     const float p_target = expf((zy - m) - log_s);
-    const float alpha = p.smoothing == LABO_SMOOTHING_NONE ? 0.f : p.alpha;
-    const bool tempered = p.smoothing == LABO_SMOOTHING_TEMPERED;
+    const float alpha = kLoss == RowLoss::kCrossEntropy ? 0.f : p.alpha;
 
     float loss, temperature, entropy;
     float q_nontarget = 0.f;       // the constant part of q_k, k != y
     float q_target = 1.f - alpha;  // q_y
-    GradientRule rule{m, log2f(st.s), scale, 0.f, 0.f, tempered, scale * alpha, st.nt_max, 0.f, 0.f};
-    if (p.smoothing == LABO_SMOOTHING_NONE) {
+    GradientRule rule{m, log2f(st.s), scale, 0.f, 0.f, Options::tempered, scale * alpha, st.nt_max, 0.f, 0.f};
+    if constexpr (kLoss == RowLoss::kCrossEntropy) {
         loss = log_s + (m - zy);
         temperature = f_nan();
         entropy = 0.f;
-    } else if (p.smoothing == LABO_SMOOTHING_UNIFORM) {
+    } else if constexpr (kLoss == RowLoss::kUniform) {
         const float mean = st.zsum / static_cast<float>(p.vocab);
         loss = log_s + (m - zy) + alpha * (zy - mean);
         temperature = f_inf();
@@ -744,13 +752,18 @@ __device__ __forceinline__ GradientRule solve_row(const LossKernelParams &p, int
         q_nontarget = alpha / static_cast<float>(p.vocab);
         q_target += q_nontarget;
     } else {
-        const bool fixed = p.temperature_rule == LABO_TEMPERATURE_FIXED;
-        const TemperedSolution solved = fixed ? TemperedSolution{} : solve_budget<Tr>(p, g, view, target, st);
-        const TemperedRow r = g.solo([&] {
-            return fixed ? tempered_row({static_cast<double>(p.beta_fixed), pass1.fixed.s, pass1.fixed.w1 / pass1.fixed.s},
-                                        p.temperature)
-                         : tempered_row(solved, solved.beta > 0.0 ? static_cast<float>(1.0 / solved.beta) : f_inf());
-        });
+        TemperedRow r;
+        if constexpr (kLoss == RowLoss::kTemperedFixed) {
+            r = g.solo([&] {
+                return tempered_row({static_cast<double>(p.beta_fixed), pass1.fixed.s, pass1.fixed.w1 / pass1.fixed.s},
+                                    p.temperature);
+            });
+        } else {
+            const TemperedSolution solved = solve_budget<Tr>(p, g, view, target, st);
+            r = g.solo([&] {
+                return tempered_row(solved, solved.beta > 0.0 ? static_cast<float>(1.0 / solved.beta) : f_inf());
+            });
+        }
         loss = log_s + (m - zy) + alpha * (zy - (st.nt_max + r.m1));  // st.nt_max + r.m1 = E_r[z]
         temperature = r.temperature;
         entropy = r.entropy;
@@ -798,11 +811,11 @@ __device__ __forceinline__ void process_row(const LossKernelParams &p, int64_t r
         return;
     }
     const RowTarget<Index> target = row_target(view.geo, y);
-    Pass1Result pass1;
+    GradientRule rule{};
     with_stats_options(p, [&](auto options) {
-        pass1 = row_stats<Tr, decltype(options)>(g, view, target, tscale);
+        using Options = decltype(options);
+        rule = solve_row<Tr, Options>(p, row, target, scale, g, view, row_stats<Tr, Options>(g, view, target, tscale));
     });
-    const GradientRule rule = solve_row<Tr>(p, row, target, scale, g, view, pass1);
 
     if (grow == nullptr) return;
     const bool same_phase = chunk_phase<Tr>(grow) == view.geo.phase;
@@ -920,7 +933,7 @@ __device__ __forceinline__ void pipelined_smem_rows(const LossKernelParams &p, f
         // Row `row` is in shared memory (unless ignored), its pass 1 in `stats`.
         GradientRule rule{};
         if (!ignored) {
-            rule = solve_row<Tr>(p, row, target, scale, g, view, reduce_stats<Options>(g, stats, tscale));
+            rule = solve_row<Tr, Options>(p, row, target, scale, g, view, reduce_stats<Options>(g, stats, tscale));
         } else if (g.rank == 0) {
             write_ignored_row_outputs(p, row);
         }
@@ -937,15 +950,17 @@ __device__ __forceinline__ void pipelined_smem_rows(const LossKernelParams &p, f
         const int grad_chunks = grow != nullptr ? view.geo.chunks : 0;
         const int next_chunks = load_next ? next_view.geo.chunks : 0;
         stats = ThreadStats::identity();
+        const auto sweep = [&](auto kind) {
+            write_gradient_and_prefetch<decltype(kind)::value, Options, Tr>(
+                rule, view, target, grow, same_phase, grad_chunks, next_view, next_chunks, next_target, tscale, stats);
+        };
         if (ignored) {
-            write_gradient_and_prefetch<GradientKind::kZero, Options, Tr>(
-                rule, view, target, grow, same_phase, grad_chunks, next_view, next_chunks, next_target, tscale, stats);
-        } else if (rule.tempered) {
-            write_gradient_and_prefetch<GradientKind::kTempered, Options, Tr>(
-                rule, view, target, grow, same_phase, grad_chunks, next_view, next_chunks, next_target, tscale, stats);
+            sweep(std::integral_constant<GradientKind, GradientKind::kZero>{});
+        } else if (Options::tempered && rule.tempered) {
+            // Only LABO's instantiations hold a tempered sweep (if constexpr discards it elsewhere).
+            if constexpr (Options::tempered) sweep(std::integral_constant<GradientKind, GradientKind::kTempered>{});
         } else {
-            write_gradient_and_prefetch<GradientKind::kPlain, Options, Tr>(
-                rule, view, target, grow, same_phase, grad_chunks, next_view, next_chunks, next_target, tscale, stats);
+            sweep(std::integral_constant<GradientKind, GradientKind::kPlain>{});
         }
         if (!has_next) return;
         row = next;
