@@ -12,9 +12,13 @@
 # CUDA presets' JNI libraries), which run-torch-tests.sh puts next to PyTorch's libraries. The glue
 # is built for libtorch ${pytorch.version}; on another libtorch it works only where the two agree in
 # the layouts and symbols it uses, which CudaTensorPathTest.tensorMetadataCrossesTheBindingIntact
-# checks first. The presets also load OpenBLAS (their libtorch uses it; PyTorch's does not) and its
-# JNI libraries: nothing calls BLAS through Java here, so empty libraries of those names stand in
-# for the 60 MB of them.
+# checks first. The presets also load OpenBLAS (their libtorch uses it; PyTorch's does not). Java
+# calls into it only to size the BLAS thread pool (org.labo4j.train.CpuThreads), which the
+# OpenBLAS presets do by looking up MKL's and OpenBLAS's thread-count functions by name in the
+# loaded libraries: PyTorch's libtorch carries MKL's, so the real openblas_nolapack JNI library
+# (330 KB) travels, and empty libraries named libopenblas{,_nolapack}.so.0 stand in for the 37 MB
+# library it links (its BLAS entry points bind lazily and are never called), as an empty
+# libjniopenblas.so stands in for the full JNI library nothing here calls.
 #
 # Layout of the pack:
 #   jre/, lib/labo4j.jar, lib/javacpp*.jar, lib/junit-platform-console-standalone.jar  from bench/gpu-pack
@@ -24,7 +28,8 @@
 #   lib/jfreechart.jar          the training runs' charts
 #   data/multi30k/              Multi30k's German and English files
 #   jni/libjnitorch.so.gz, jni/libjnitorch_cuda.so
-#   jni/libjniopenblas{,_nolapack}.so, jni/libopenblas{,_nolapack}.so.0   empty stand-ins
+#   jni/libjniopenblas_nolapack.so   the OpenBLAS presets' JNI library (thread-count calls)
+#   jni/libjniopenblas.so, jni/libopenblas{,_nolapack}.so.0   empty stand-ins
 #   test-classes/   CudaTensorPathTest, CudaTrainingTest and their helpers
 #   PACK-INFO.txt
 set -euo pipefail
@@ -87,7 +92,10 @@ CUDA_JNI=org/bytedeco/cuda/linux-x86_64
 GPU_DIR=org/bytedeco/pytorch/linux-x86_64-gpu
 unzip -p "$TORCH_GPU_JAR" "$GPU_DIR/libjnitorch.so" | gzip -9 > "$PACK/jni/libjnitorch.so.gz"
 unzip -p "$TORCH_GPU_JAR" "$GPU_DIR/libjnitorch_cuda.so" > "$PACK/jni/libjnitorch_cuda.so"
-for stand_in in libjniopenblas.so libjniopenblas_nolapack.so libopenblas.so.0 libopenblas_nolapack.so.0; do
+OPENBLAS_NATIVE_JAR=$(fetch org.bytedeco openblas "$OPENBLAS_VERSION" linux-x86_64)
+unzip -p "$OPENBLAS_NATIVE_JAR" org/bytedeco/openblas/linux-x86_64/libjniopenblas_nolapack.so \
+  > "$PACK/jni/libjniopenblas_nolapack.so"
+for stand_in in libjniopenblas.so libopenblas.so.0 libopenblas_nolapack.so.0; do
   echo 'int labo4j_openblas_stand_in;' | gcc -shared -fPIC -x c - -Wl,-soname,$stand_in -o "$PACK/jni/$stand_in"
 done
 
@@ -95,7 +103,8 @@ mkdir -p "$PACK/test-classes/org/labo4j/cli" "$PACK/test-classes/org/labo4j/visi
 cp target/test-classes/org/labo4j/CudaTensorPathTest*.class target/test-classes/org/labo4j/TestTensors*.class \
   "$PACK/test-classes/org/labo4j/"
 cp target/test-classes/org/labo4j/cli/{CudaTrainingTest,CommandRun}*.class "$PACK/test-classes/org/labo4j/cli/"
-cp target/test-classes/org/labo4j/vision/data/SyntheticDataset*.class "$PACK/test-classes/org/labo4j/vision/data/"
+cp target/test-classes/org/labo4j/vision/data/{SyntheticDataset,IdxTestFiles}*.class \
+  "$PACK/test-classes/org/labo4j/vision/data/"
 
 MULTI30K=${LABO4J_MULTI30K:-$ROOT/../shared/data/multi30k}
 [[ -f "$MULTI30K/train.de.gz" ]] || die "no Multi30k at $MULTI30K (set LABO4J_MULTI30K)"
