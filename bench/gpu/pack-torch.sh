@@ -34,6 +34,7 @@
 #   PACK-INFO.txt
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+source bench/gpu/unpack-jre.sh
 ROOT=$PWD
 BASE=$ROOT/bench/gpu-pack
 PACK=$ROOT/bench/gpu-pack-torch
@@ -71,8 +72,8 @@ CUDA_NATIVE_JAR=$(fetch org.bytedeco cuda "$CUDA_VERSION" linux-x86_64)
 rm -rf "$PACK"
 mkdir -p "$PACK/lib" "$PACK/jni" "$PACK/test-classes/org/labo4j"
 cp -r "$BASE/jre" "$PACK/"
-rm -f "$PACK/jre/lib/server/libjvm.so"  # unpacked by a local run of the checks: the .gz travels
-[[ -f "$PACK/jre/lib/server/libjvm.so.gz" ]] || die "$BASE has no gzipped JVM library: run bash bench/gpu/pack.sh again"
+drop_unpacked_jre "$PACK"  # what a local run of the checks unpacked: the .xz files travel
+[[ -f "$PACK/jre/lib/modules.xz" ]] || die "$BASE has no xz-compressed Java runtime: run bash bench/gpu/pack.sh again"
 cp "$BASE"/lib/{labo4j,javacpp,javacpp-linux-x86_64,junit-platform-console-standalone}.jar "$PACK/lib/"
 cp "$(fetch org.bytedeco pytorch "$PYTORCH_VERSION")" "$PACK/lib/pytorch.jar"
 cp "$(fetch org.bytedeco cuda "$CUDA_VERSION")" "$PACK/lib/cuda.jar"

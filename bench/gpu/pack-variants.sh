@@ -12,8 +12,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 OUT=bench/gpu-pack/variants
 [[ -d bench/gpu-pack ]] || { echo "pack-variants.sh: run bench/gpu/pack.sh first" >&2; exit 1; }
 mkdir -p "$OUT"
-# A local run of the checks unpacks the JVM library in place; only its .gz travels.
-[[ -f bench/gpu-pack/jre/lib/server/libjvm.so.gz ]] && rm -f bench/gpu-pack/jre/lib/server/libjvm.so
+# A local run of the checks unpacks the Java runtime in place; only its .xz files travel.
+source bench/gpu/unpack-jre.sh
+drop_unpacked_jre bench/gpu-pack
 for spec in "$@"; do
   name=${spec%%=*}
   defines=${spec#*=}
