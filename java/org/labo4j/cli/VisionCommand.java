@@ -76,10 +76,10 @@ final class VisionCommand {
         return 0;
     }
 
-    /** LABO runs: the temperature histogram and a few smoothing distributions, as PNG. */
+    /** LABO runs: the temperature histogram and a few smoothing distributions, as PNG (unless --plots false). */
     private static void writeSmoothingReport(VisionRunResult result, VisionTrainConfig config, Loss loss, PrintStream err)
             throws IOException {
-        if (result.completed() && loss instanceof LabelRegularizer r && r.regularization() == Regularization.LABO) {
+        if (config.plots && result.completed() && loss instanceof LabelRegularizer r && r.regularization() == Regularization.LABO) {
             for (Path f : SmoothingReport.write(result.runDirectory(), config, result.normalization(), r)) {
                 err.println("wrote " + f);
             }
@@ -162,10 +162,12 @@ final class VisionCommand {
         final List<String> names = new ArrayList<>(results.keySet());
         final double[] accuracy = names.stream().mapToDouble(n -> 100 * mean(results.get(n), EvaluationResult::accuracy)).toArray();
         final double[] ece = names.stream().mapToDouble(n -> 100 * mean(results.get(n), EvaluationResult::ece)).toArray();
-        BarChart.write(root.resolve("compare-accuracy.png"), "Fashion-MNIST test accuracy, mean of " + p.args.seeds + " seeds",
-                "accuracy (%)", names, Map.of("test accuracy", accuracy));
-        BarChart.write(root.resolve("compare-ece.png"), "Fashion-MNIST test ECE (15 bins), mean of " + p.args.seeds + " seeds",
-                "ECE (%)", names, Map.of("test ECE", ece));
+        if (p.config.plots) {
+            BarChart.write(root.resolve("compare-accuracy.png"), "Fashion-MNIST test accuracy, mean of " + p.args.seeds + " seeds",
+                    "accuracy (%)", names, Map.of("test accuracy", accuracy));
+            BarChart.write(root.resolve("compare-ece.png"), "Fashion-MNIST test ECE (15 bins), mean of " + p.args.seeds + " seeds",
+                    "ECE (%)", names, Map.of("test ECE", ece));
+        }
         out.print(table);
         return 0;
     }

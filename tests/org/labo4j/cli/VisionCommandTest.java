@@ -80,6 +80,24 @@ class VisionCommandTest {
         assertTrue(table.contains("| cross-entropy |") && table.contains("temperature=budget(0.5)) |"), table);
     }
 
+    /** --plots false: no picture at all, LABO's smoothing pictures and compare's bar charts included. */
+    @Test
+    void plotsFalseWritesNoPictures() throws IOException {
+        final Path data = SyntheticDataset.write(Files.createDirectories(dir.resolve("data")), 80, 20, 6);
+        final Path out = dir.resolve("no-plots");
+        final ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertEquals(0, run(err, "compare", "vision", "--data", data.toString(), "--out", out.toString(),
+                "--losses", "labo-budget", "--seeds", "1", "--epochs", "1", "--validation-size", "20",
+                "--batch-size", "20", "--threads", "1", "--progress-seconds", "0", "--plots", "false"),
+                () -> err.toString(StandardCharsets.UTF_8));
+        assertTrue(Files.size(out.resolve("labo-budget-seed1/metrics.csv")) > 0);
+        assertTrue(Files.size(out.resolve("compare.md")) > 0);
+        try (var files = Files.walk(out)) {
+            final var pictures = files.filter(f -> f.toString().endsWith(".png")).toList();
+            assertTrue(pictures.isEmpty(), pictures.toString());
+        }
+    }
+
     @Test
     void usageListsTheLossOptions() {
         assertTrue(VisionCommand.usage().contains("--loss"));

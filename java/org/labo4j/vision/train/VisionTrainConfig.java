@@ -83,7 +83,10 @@ public final class VisionTrainConfig {
     public int evalBatchSize = 500;
     /** Seconds between progress lines on stderr (0: one per epoch only). */
     public double progressSeconds = 10;
-    /** Write PNG charts into the run directory. */
+    /**
+     * Write pictures into the run directory: the training charts and, for LABO, the smoothing pictures
+     * (false: none, so a run needs no AWT or fonts, as on a bare GPU machine).
+     */
     public boolean plots = true;
 
     /**
