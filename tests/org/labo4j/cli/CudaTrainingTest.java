@@ -22,9 +22,9 @@ import org.labo4j.vision.data.SyntheticDataset;
 /**
  * Training on a GPU from Java, end to end through the command line: the model, its optimizer state and
  * the batches on the device, the fused loss's CUDA kernels inside each step. Against a CPU run of the
- * same settings (the same data order and initial weights): without dropout the first epoch's training
- * loss must match to float summation order; the vision model's dropout draws from another generator on
- * the GPU, so there the runs must only learn alike. A GPU run's checkpoint must resume on the CPU.
+ * same settings (the same data order and initial weights, dropout 0 since its masks would come from
+ * another generator on the GPU): the first epoch's training loss must match up to float summation order
+ * and cuDNN's convolution arithmetic. A GPU run's checkpoint must resume on the CPU.
  *
  * <p>Runs where libtorch has a CUDA device (on the GPU machine: {@code bench/gpu/run-torch-tests.sh});
  * skipped elsewhere.
@@ -102,7 +102,7 @@ class CudaTrainingTest {
     void visionTrainsOnTheGpuAndMatchesTheCpu() throws IOException {
         final Path data = SyntheticDataset.write(Files.createDirectories(dir.resolve("data")), 1200, 300, 7);
         final String[] common = {"train", "vision", "--loss", "labo", "--budget", "0.5", "--epochs", "2",
-            "--validation-size", "200", "--batch-size", "50", "--seed", "4", "--plots", "false",
+            "--validation-size", "200", "--batch-size", "50", "--seed", "4", "--dropout", "0", "--plots", "false",
             "--progress-seconds", "0", "--data", data.toString()};
         final Path gpu = dir.resolve("vision-gpu");
         final Path cpu = dir.resolve("vision-cpu");
@@ -113,7 +113,7 @@ class CudaTrainingTest {
         assertEquals(0, onCpu.status(), onCpu.err());
         final double lossGpu = trainLoss(gpu, 1);
         final double lossCpu = trainLoss(cpu, 1);
-        assertTrue(Math.abs(lossGpu - lossCpu) <= 0.1 * lossCpu, "first-epoch training loss: GPU " + lossGpu + ", CPU " + lossCpu);
+        assertTrue(Math.abs(lossGpu - lossCpu) <= 0.03 * lossCpu, "first-epoch training loss: GPU " + lossGpu + ", CPU " + lossCpu);
         final double accuracyGpu = metric(gpu, 2, 5);
         final double accuracyCpu = metric(cpu, 2, 5);
         assertTrue(accuracyGpu >= accuracyCpu - 0.05, "validation accuracy: GPU " + accuracyGpu + ", CPU " + accuracyCpu);

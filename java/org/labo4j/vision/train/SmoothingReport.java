@@ -44,7 +44,7 @@ public final class SmoothingReport {
         final List<Path> written = new ArrayList<>();
         try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
             final ImageDataset test = FashionMnist.loadTest(config.dataDir);
-            final ImageClassifier model = ModelFactory.create(config.model, 1, test.height(), FashionMnist.NUM_CLASSES);
+            final ImageClassifier model = ModelFactory.create(config.model, 1, test.height(), FashionMnist.NUM_CLASSES, config.dropout);
             Checkpoint.loadWeights(runDir.resolve(Checkpoint.FILE_NAME), model);
             model.eval();
             final SequentialBatches batches = new SequentialBatches(test, config.evalBatchSize, normalization);

@@ -37,6 +37,8 @@ public final class VisionTrainConfig {
     // --- model
     /** Architecture name, one of {@link ModelFactory#names()}. */
     public String model = SmallCnn.NAME;
+    /** Dropout probability of small-cnn before its hidden layer (resnet18 has no dropout). */
+    public double dropout = ModelFactory.SMALL_CNN_DROPOUT;
 
     // --- optimization
     public int epochs = 10;
@@ -104,6 +106,7 @@ public final class VisionTrainConfig {
         require(trainSubset >= 0, "trainSubset", trainSubset, ">= 0 (0 = all)");
         require(augmentPadding >= 0, "augmentPadding", augmentPadding, ">= 0");
         require(ModelFactory.names().contains(model), "model", model, "one of " + ModelFactory.names());
+        require(dropout >= 0 && dropout < 1, "dropout", dropout, "in [0, 1)");
         require(epochs >= 1, "epochs", epochs, ">= 1");
         require(batchSize >= 2, "batchSize", batchSize, ">= 2 (batch norm needs two images)");
         require(lr > 0 && Double.isFinite(lr), "lr", lr, "> 0");

@@ -98,7 +98,7 @@ public final class VisionTraining {
             train = train.head(config.trainSubset);
         }
 
-        ImageClassifier model = ModelFactory.create(config.model, 1, full.height(), NUM_CLASSES);
+        ImageClassifier model = ModelFactory.create(config.model, 1, full.height(), NUM_CLASSES, config.dropout);
         model.to(device.device(), false);  // before the optimizer, which holds the parameters it updates
         Optimizer optimizer = OptimizerFactory.create(config, model.parameters());
         TrainingPosition start = TrainingPosition.start();

@@ -5,6 +5,7 @@ import static org.bytedeco.pytorch.global.torch.manual_seed;
 import static org.bytedeco.pytorch.global.torch.randn;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -71,6 +72,26 @@ class ModelFactoryTest {
         Tensor wa = a.parameters().get(0);
         Tensor wb = b.parameters().get(0);
         assertTrue(equal(wa, wb));
+    }
+
+    /** In training mode the default dropout makes two forwards of one batch differ; dropout 0 does not. */
+    @Test
+    @SuppressWarnings("try") // resources held for their scope only
+    void dropoutIsTheModelsOwnSetting() {
+        Tensor images = randn(4, 1, 28, 28);
+        try (NoGradGuard g = new NoGradGuard()) {
+            ImageClassifier withDropout = ModelFactory.create("small-cnn", 1, 28, 10);
+            withDropout.train(true);
+            assertFalse(equal(withDropout.forward(images), withDropout.forward(images)), "default dropout 0.3");
+            ImageClassifier without = ModelFactory.create("small-cnn", 1, 28, 10, 0.0);
+            without.train(true);
+            assertTrue(equal(without.forward(images), without.forward(images)), "dropout 0");
+        }
+        for (double bad : new double[] {-0.1, 1.0, Double.NaN}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> ModelFactory.create("small-cnn", 1, 28, 10, bad));
+            assertTrue(e.getMessage().contains("dropout"), e.getMessage());
+        }
     }
 
     @Test

@@ -37,6 +37,10 @@ class VisionTrainConfigTest {
         IllegalArgumentException unparsable = assertThrows(IllegalArgumentException.class, () -> c.set("epochs", "ten"));
         assertTrue(unparsable.getMessage().contains("epochs"));
         assertThrows(IllegalArgumentException.class, () -> c.set("nesterov", "yes"));
+        c.dropout = 1;
+        IllegalArgumentException dropout = assertThrows(IllegalArgumentException.class, c::validate);
+        assertTrue(dropout.getMessage().startsWith("dropout"), dropout.getMessage());
+        c.dropout = 0;
         c.model = "alexnet";
         IllegalArgumentException invalid = assertThrows(IllegalArgumentException.class, c::validate);
         assertTrue(invalid.getMessage().startsWith("model"), invalid.getMessage());
