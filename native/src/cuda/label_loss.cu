@@ -1059,6 +1059,8 @@ struct Path {
 };
 
 constexpr int kWarpPathMaxChunksPerLane = 8;
+// Shared memory the driver reserves per resident block (sm_80 and later), on top of the kernel's.
+constexpr int64_t kDriverSharedMemoryPerBlock = 1024;
 
 int pow2_ceil(int64_t v) {
     int r = 1;
@@ -1091,7 +1093,21 @@ labo_status choose_path(int vec, int64_t vocab, int device, Path *path) {
         // About 8 chunks per thread, from 128 threads up to the dtype's block size.
         const int64_t want = pow2_ceil((max_chunks + 7) / 8);
         const int most = smem_path_max_threads(vec);
-        path->threads = static_cast<int>(want < 128 ? 128 : want > most ? most : want);
+        int threads = static_cast<int>(want < 128 ? 128 : want > most ? most : want);
+        // Where shared memory holds more rows than the register budget (the launch bounds' threads
+        // per multiprocessor) has room for in blocks of this size, halve the blocks: more rows
+        // resident at once, so that one block's pause between its rows (the last chunks' latency,
+        // the reduction, the solve) is covered by more others. bf16 at V = 32000 on an H200: 3 blocks
+        // of 256 instead of 2 of 512, LS 1.40x -> 1.27x the copy (bench/results/gpu-2026-11-27-h200-6f0e246).
+        int per_sm = 0;
+        const cudaError_t sm_error = cudaDeviceGetAttribute(&per_sm, cudaDevAttrMaxSharedMemoryPerMultiprocessor, device);
+        if (sm_error != cudaSuccess) {
+            return report_cuda_error(sm_error, "cudaDeviceGetAttribute(MaxSharedMemoryPerMultiprocessor)");
+        }
+        const int64_t rows_per_sm = per_sm / (smem + kDriverSharedMemoryPerBlock);
+        const int64_t thread_budget = static_cast<int64_t>(most) * smem_path_min_blocks(vec);
+        while (threads > 128 && rows_per_sm * threads > thread_budget) threads /= 2;
+        path->threads = threads;
         path->smem = static_cast<size_t>(smem);
     } else {
         path->kind = PathKind::kBlockStream;

@@ -96,6 +96,7 @@ namespace emu {
 namespace {
 
 constexpr long long kDefaultOptinSmem = 232448;  // H100: 227 KiB
+constexpr int kSharedMemoryPerMultiprocessor = 228 * 1024;  // as the occupancy model in cuda_runtime.h
 // Few multiprocessors, so that persistent blocks (grid = resident blocks) loop over several rows.
 constexpr int kMultiProcessors = 2;
 constexpr size_t kDefaultDynamicSmemLimit = 48 * 1024;
@@ -491,6 +492,9 @@ cudaError_t cudaDeviceGetAttribute(int *value, cudaDeviceAttr attribute, int dev
             break;
         case cudaDevAttrMultiProcessorCount:
             *value = emu::kMultiProcessors;
+            break;
+        case cudaDevAttrMaxSharedMemoryPerMultiprocessor:
+            *value = emu::kSharedMemoryPerMultiprocessor;
             break;
         default:
             *value = 1;
