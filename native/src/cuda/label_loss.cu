@@ -267,31 +267,6 @@ __device__ __forceinline__ float tempered_exponent_scale(double beta) {
     return static_cast<float>(fmin(beta * static_cast<double>(kLog2e), static_cast<double>(FLT_MAX)));
 }
 
-// How a thread adds up its chunks' fp32 sums in a budget sweep. By default in fp64: one conversion
-// and one fp64 add per sum and chunk, and sm_80/sm_90 convert at a quarter of the fp32 rate, the
-// rate of the exponential itself. LABO_TEMPERED_SUMS_KAHAN keeps them in fp32 with Kahan's
-// compensation (four fp32 adds) and converts once per sweep: a tuning experiment, off until it is
-// timed on a GPU (bench/gpu/pack-variants.sh "kahan=-DLABO_TEMPERED_SUMS_KAHAN").
-#ifdef LABO_TEMPERED_SUMS_KAHAN
-struct ChunkSums {
-    float sum = 0.f;
-    float compensation = 0.f;  // minus the low-order part lost so far
-    __device__ __forceinline__ void add(float x) {
-        const float y = x - compensation;
-        const float t = sum + y;
-        compensation = (t - sum) - y;
-        sum = t;
-    }
-    __device__ __forceinline__ double value() const { return static_cast<double>(sum) - compensation; }
-};
-#else
-struct ChunkSums {
-    double sum = 0.0;
-    __device__ __forceinline__ void add(float x) { sum += x; }
-    __device__ __forceinline__ double value() const { return sum; }
-};
-#endif
-
 // Tempered sums over the non-target elements of the row, at the beta whose exponent scale is
 // `beta_log2e`: s, w1, w2 and w3 (the budget solve's Halley step; the fixed rule's s and w1 come
 // out of pass 1, fold_fixed_tempered). kMasked: the row holds a -inf logit.
@@ -299,7 +274,7 @@ template <class Tr, bool kMasked, class Group, class View, class Index>
 __device__ __forceinline__ TemperedSums tempered_sums(const Group &g, View &view, const RowTarget<Index> &target,
                                                       float nt_max, float beta_log2e) {
     constexpr int kVec = Tr::kVec;
-    ChunkSums s, w1, w2, w3;
+    double s = 0.0, w1 = 0.0, w2 = 0.0, w3 = 0.0;  // per-chunk fp32 sums, added up in fp64
     view.pass([&](const uint4 &raw, Index c) {
         float z[kVec];
         Tr::unpack(raw, z);
@@ -326,12 +301,12 @@ __device__ __forceinline__ TemperedSums tempered_sums(const Group &g, View &view
                 if (slots.valid(i) && i != slots.target) add(z[i]);
             }
         }
-        s.add(cs);
-        w1.add(cw1);
-        w2.add(cw2);
-        w3.add(cw3);
+        s += cs;
+        w1 += cw1;
+        w2 += cw2;
+        w3 += cw3;
     });
-    return g.allreduce(TemperedSums{s.value(), w1.value(), w2.value(), w3.value()});
+    return g.allreduce(TemperedSums{s, w1, w2, w3});
 }
 
 // tempered_sums with the -inf guard only where the row needs it (nt_min, the same for the group).
@@ -995,7 +970,8 @@ __global__ void __launch_bounds__(kWarpPathThreads) label_loss_warp_kernel(const
 // Block shape of the smem path. The chunk arithmetic is what limits these kernels, so the
 // multiprocessor wants as many warps as it holds (64 registers a thread): fp32 rows, whose shared
 // memory lets one block fit at the headline sizes, take 1024 threads; 16-bit rows, half as large,
-// take two blocks of 512. Measured on an H200 (bench/results/gpu-2026-11-27-h200/compare_builds.md).
+// take two blocks of 512 (the largest blocks; choose_path halves them where shared memory holds
+// more rows than that). Measured on an H200 (bench/results/gpu-2026-11-27-h200/compare_builds.md).
 // Build-time settings for tuning experiments (bench/gpu/pack-variants.sh, compare_builds.py).
 #ifndef LABO_SMEM_PATH_THREADS_32BIT
 #define LABO_SMEM_PATH_THREADS_32BIT 1024
