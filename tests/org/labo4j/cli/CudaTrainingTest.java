@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 
 import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.BeforeEach;
@@ -94,6 +95,9 @@ class CudaTrainingTest {
         for (int i = 0; i < 20; i++) {
             same += linesGpu.get(i).equals(linesCpu.get(i)) ? 1 : 0;
         }
+        System.out.printf(Locale.ROOT, "CudaTrainingTest translation: first-epoch loss GPU %.5f, CPU %.5f; "
+                + "resumed on the CPU: epoch 2 %.5f; %d of 20 greedy translations identical%n",
+                lossGpu, lossCpu, trainLoss(gpu, 2), same);
         assertTrue(same >= 16, same + " of 20 greedy translations agree between GPU and CPU");
     }
 
@@ -116,6 +120,8 @@ class CudaTrainingTest {
         assertTrue(Math.abs(lossGpu - lossCpu) <= 0.03 * lossCpu, "first-epoch training loss: GPU " + lossGpu + ", CPU " + lossCpu);
         final double accuracyGpu = metric(gpu, 2, 5);
         final double accuracyCpu = metric(cpu, 2, 5);
+        System.out.printf(Locale.ROOT, "CudaTrainingTest vision: first-epoch loss GPU %.5f, CPU %.5f; "
+                + "epoch-2 validation accuracy GPU %.4f, CPU %.4f%n", lossGpu, lossCpu, accuracyGpu, accuracyCpu);
         assertTrue(accuracyGpu >= accuracyCpu - 0.05, "validation accuracy: GPU " + accuracyGpu + ", CPU " + accuracyCpu);
         assertTrue(Files.isRegularFile(gpu.resolve("final-metrics.json")), "the GPU run finished with a test evaluation");
     }
