@@ -1,7 +1,8 @@
 """Times builds of liblabo.so side by side on the same inputs (a tuning experiment): the packed
 library and the variants made by bench/gpu/pack-variants.sh, fused forward+backward (MEAN,
-separate gradient) at the GPU check's large shapes, next to a device-to-device copy. Same timing
-method as timing.py. Writes compare_builds.md under --out.
+separate gradient) at the GPU check's large shapes and at one with short rows (V = 8192, where
+several rows share a multiprocessor's shared memory and the block size depends on how many), next to
+a device-to-device copy. Same timing method as timing.py. Writes compare_builds.md under --out.
 
 Usage: python3 bench/gpu/compare_builds.py --lib NAME=path.so [--lib NAME=path.so.gz ...] --out $OUT
 """
@@ -17,7 +18,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import labo_ctypes as lc  # noqa: E402
 import timing  # noqa: E402
 
-SHAPES = [(8192, 32000), (16384, 50257)]
+SHAPES = [(8192, 32000), (16384, 50257), (32768, 8192)]
 MEMBERS = ["CE", "LS", "LABO-fixed", "LABO-budget"]
 
 
