@@ -38,6 +38,7 @@ function(labo_add_cuda_backend target)
             "${_LABO_CUDA_SOURCE_DIR}/cuda_backend.cu"
             "${_LABO_CUDA_SOURCE_DIR}/cuda_api.cu"
             "${_LABO_CUDA_SOURCE_DIR}/target_check.cu"
+            "${_LABO_CUDA_SOURCE_DIR}/target_error_record.cu"
             "${_LABO_CUDA_SOURCE_DIR}/label_loss.cu"
             "${_LABO_CUDA_SOURCE_DIR}/loss_reduce.cu")
         set_target_properties(${target} PROPERTIES

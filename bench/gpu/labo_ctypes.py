@@ -43,7 +43,7 @@ class LossArgs(ctypes.Structure):
         ("device_index", ctypes.c_int32),
         ("stream", ctypes.c_void_p),
         ("dtype", ctypes.c_int32),
-        ("reserved", ctypes.c_int32),
+        ("target_errors", ctypes.c_int32),
         ("rows", ctypes.c_int64),
         ("vocab", ctypes.c_int64),
         ("logits_row_stride", ctypes.c_int64),

@@ -25,7 +25,7 @@ int main(void) {
     FIELD(labo_loss_args, device_index);
     FIELD(labo_loss_args, stream);
     FIELD(labo_loss_args, dtype);
-    FIELD(labo_loss_args, reserved);
+    FIELD(labo_loss_args, target_errors);
     FIELD(labo_loss_args, rows);
     FIELD(labo_loss_args, vocab);
     FIELD(labo_loss_args, logits_row_stride);

@@ -65,6 +65,8 @@ labo_status validate(const labo_loss_config *c, const labo_loss_args *a, LossPro
         return invalid("device_type = %d is not a labo_device_type", a->device_type);
     if (a->dtype < LABO_DTYPE_FLOAT32 || a->dtype > LABO_DTYPE_FLOAT16)
         return invalid("dtype = %d is not a labo_dtype (float32, bfloat16 or float16)", a->dtype);
+    if (a->target_errors != LABO_TARGET_ERRORS_REPORT && a->target_errors != LABO_TARGET_ERRORS_DEFERRED)
+        return invalid("target_errors = %d is not a labo_target_errors (report or deferred)", a->target_errors);
     if (a->rows < 0) return invalid("rows = %" PRId64 " must be >= 0", a->rows);
     if (a->vocab < 2) return invalid("vocab = %" PRId64 " must be >= 2", a->vocab);
     if (a->logits_row_stride < a->vocab)
@@ -97,6 +99,7 @@ labo_status validate(const labo_loss_config *c, const labo_loss_args *a, LossPro
     p.max_newton_iterations = c->max_newton_iterations > 0 ? c->max_newton_iterations : kDefaultMaxNewtonIterations;
     p.device_index = a->device_index;
     p.stream = a->stream;
+    p.target_errors = static_cast<labo_target_errors>(a->target_errors);
     p.dtype = static_cast<labo_dtype>(a->dtype);
     p.rows = a->rows;
     p.vocab = a->vocab;

@@ -24,6 +24,7 @@ struct LossProblem {
     // Operands.
     int device_index;
     void *stream;
+    labo_target_errors target_errors;  // CUDA: report now or keep on the device
     labo_dtype dtype;
     int64_t rows;
     int64_t vocab;

@@ -69,6 +69,17 @@ typedef enum labo_reduction {
     LABO_REDUCTION_SUM = 2   /* loss[1] */
 } labo_reduction;
 
+/*
+ * How a CUDA call reports a target outside [0, vocab) that is not ignore_index. Either way the call
+ * then writes nothing (no loss, no gradient, in-place logits unchanged). The CPU always reports.
+ */
+typedef enum labo_target_errors {
+    LABO_TARGET_ERRORS_REPORT = 0,  /* the call waits for its target check and returns INVALID_ARGUMENT */
+    LABO_TARGET_ERRORS_DEFERRED = 1 /* the call never waits for the device (so it can be captured in a
+                                       CUDA graph); the first bad target is kept on the device for
+                                       labo_cuda_take_target_error (labo_cuda.h) */
+} labo_target_errors;
+
 /* What to compute. Initialise with labo_loss_config_init(). */
 typedef struct labo_loss_config {
     int32_t smoothing;        /* labo_smoothing */
@@ -89,7 +100,7 @@ typedef struct labo_loss_args {
     int32_t device_index; /* CUDA device ordinal; ignored on the CPU */
     void *stream;         /* cudaStream_t to run on (NULL = legacy default stream); CPU: ignored */
     int32_t dtype;        /* labo_dtype of logits and gradient */
-    int32_t reserved;
+    int32_t target_errors;/* labo_target_errors (CUDA) */
     int64_t rows;             /* N >= 0 */
     int64_t vocab;            /* V >= 2 */
     int64_t logits_row_stride;/* elements between rows, >= vocab; elements of a row are contiguous */
@@ -110,7 +121,8 @@ LABO_API void labo_loss_args_init(labo_loss_args *args);
  * Computes the loss and, when args->grad is not NULL, its gradient:
  *   grad[i, k] = scale * (p_k - q_k), q = (1 - alpha) e_y + alpha r,
  * scale = 1 / (number of rows not ignored) for MEAN, 1 otherwise; ignored rows get 0.
- * On CUDA the call is asynchronous on args->stream unless an error must be reported.
+ * On CUDA the call is asynchronous on args->stream, but for the wait for its target check
+ * (none with LABO_TARGET_ERRORS_DEFERRED).
  */
 LABO_API labo_status labo_loss_forward_backward(const labo_loss_config *config, const labo_loss_args *args);
 

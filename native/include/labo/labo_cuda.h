@@ -70,6 +70,16 @@ LABO_API labo_status labo_cuda_time_copy(int32_t device, void *stream, void *dst
 LABO_API labo_status labo_cuda_time_loss(const labo_loss_config *config, const labo_loss_args *args, int32_t warmup,
                                          int32_t repeats, float *times_ms);
 
+/*
+ * The first bad target met by a call with LABO_TARGET_ERRORS_DEFERRED on `device` since the last
+ * take (or since the process started): INVALID_ARGUMENT with the row, the target, the vocabulary
+ * and ignore_index in labo_last_error(), and the record is cleared; LABO_STATUS_OK if there is
+ * none. Waits for all work on the device first, so every earlier call's check has run. The record
+ * is device memory made by the first deferred call or take on the device: take once before
+ * capturing deferred calls in a CUDA graph, so that the capture allocates nothing.
+ */
+LABO_API labo_status labo_cuda_take_target_error(int32_t device);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

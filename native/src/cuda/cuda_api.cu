@@ -6,6 +6,7 @@
 
 #include "cuda_common.cuh"
 #include "launch.cuh"
+#include "target_error_record.cuh"
 
 namespace labo {
 namespace {
@@ -157,6 +158,13 @@ LABO_API labo_status labo_cuda_synchronize(int32_t device) {
     const cudaError_t error = cudaDeviceSynchronize();
     if (error != cudaSuccess) return report_cuda_error(error, "cudaDeviceSynchronize");
     return LABO_STATUS_OK;
+}
+
+LABO_API labo_status labo_cuda_take_target_error(int32_t device) {
+    DeviceGuard guard;
+    const labo_status status = guard.enter(device);
+    if (status != LABO_STATUS_OK) return status;
+    return labo::cuda::take_target_error(device);
 }
 
 LABO_API labo_status labo_cuda_stream_create(int32_t device, void **out_stream) {

@@ -13,6 +13,8 @@
 //      and the kernels of 4 and 5 read the same header on the device and write nothing then (no
 //      output, no in-place logits change). The kernels run right behind the check; the host does
 //      not wait for them.
+// With deferred target errors (LABO_TARGET_ERRORS_DEFERRED) there is no copy and no wait: a bad
+// target goes to the device's record (target_error_record.cuh) instead, and the call never blocks.
 #include <cstddef>
 #include <cstdint>
 
@@ -170,13 +172,18 @@ labo_status cuda_loss_forward_backward(const LossProblem &pr) {
     cudaError_t error = cudaMemsetAsync(header, 0, sizeof(CallHeader), stream);
     if (error != cudaSuccess) return report_cuda_error(error, "cudaMemsetAsync(workspace)");
 
-    // Target check and the header's way back; the kernels follow without waiting for it.
+    // Target check and the header's way back (or, deferred, the device's record); the kernels
+    // follow without waiting for it.
+    const bool deferred = pr.target_errors == LABO_TARGET_ERRORS_DEFERRED;
     cuda::CallReadback readback;
-    status = readback.acquire(pr.device_index);
+    cuda::TargetErrorRecord *record = nullptr;
+    status = deferred ? cuda::target_error_record(pr.device_index, &record) : readback.acquire(pr.device_index);
     if (status != LABO_STATUS_OK) return status;
     status = cuda::launch_check_targets(pr.targets, pr.rows, pr.vocab, pr.ignore_index, header, stream);
     if (status != LABO_STATUS_OK) return status;
-    status = readback.start(header, stream);
+    status = deferred ? cuda::launch_record_target_error(header, pr.targets, pr.rows, pr.vocab, pr.ignore_index,
+                                                         record, stream)
+                      : readback.start(header, stream);
     if (status != LABO_STATUS_OK) return status;
 
     // The fused kernel.
@@ -215,7 +222,7 @@ labo_status cuda_loss_forward_backward(const LossProblem &pr) {
         if (status != LABO_STATUS_OK) return status;
     }
     status = workspace.release();
-    if (status != LABO_STATUS_OK) return status;
+    if (status != LABO_STATUS_OK || deferred) return status;
 
     // The one wait: the target check's verdict.
     CallHeader host_header{};

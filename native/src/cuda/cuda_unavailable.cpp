@@ -53,6 +53,8 @@ LABO_API labo_status labo_cuda_memset(int32_t /*device*/, void * /*dst_device*/,
 
 LABO_API labo_status labo_cuda_synchronize(int32_t /*device*/) { return labo::no_cuda(); }
 
+LABO_API labo_status labo_cuda_take_target_error(int32_t /*device*/) { return labo::no_cuda(); }
+
 LABO_API labo_status labo_cuda_stream_create(int32_t /*device*/, void **out_stream) {
     if (out_stream != nullptr) *out_stream = nullptr;
     return labo::no_cuda();

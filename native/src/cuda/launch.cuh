@@ -8,6 +8,7 @@
 #include <cstdint>
 
 #include "../loss_problem.h"
+#include "target_error_record.cuh"
 
 namespace labo {
 namespace cuda {
@@ -23,6 +24,11 @@ struct CallHeader {
 // that is not ignore_index into header->bad_key. `header` must be zeroed first.
 labo_status launch_check_targets(const int64_t *targets, int64_t rows, int64_t vocab, int64_t ignore_index,
                                  CallHeader *header, cudaStream_t stream);
+
+// After the check: when header->bad_key flags a bad target, copies it into `record` (the device's
+// record of deferred target errors, target_error_record.cuh) unless that already holds one.
+labo_status launch_record_target_error(const CallHeader *header, const int64_t *targets, int64_t rows, int64_t vocab,
+                                       int64_t ignore_index, TargetErrorRecord *record, cudaStream_t stream);
 
 // ---- label_loss.cu ----------------------------------------------------------------------------
 // Operands and options of the fused loss/gradient kernels (already validated).

@@ -1,5 +1,6 @@
 // Target check: counts the rows that take part in the loss (for the MEAN scale) and records the
-// first target outside [0, vocab) that is not ignore_index. Reads only the targets.
+// first target outside [0, vocab) that is not ignore_index. Reads only the targets. For calls with
+// deferred target errors, the hand-over of that first bad target to the device's record.
 #include <cstdint>
 
 #include "cuda_common.cuh"
@@ -53,7 +54,27 @@ __global__ void __launch_bounds__(kCheckThreads)
     }
 }
 
+// One thread: a call's first bad target, if any, into the device's record, unless the record
+// already holds an earlier one.
+__global__ void record_target_error_kernel(const CallHeader *header, const int64_t *targets, int64_t rows,
+                                           int64_t vocab, int64_t ignore_index, TargetErrorRecord *record) {
+    const unsigned long long bad_key = header->bad_key;
+    if (bad_key == 0ull) return;
+    if (atomicCAS(&record->taken, 0ull, 1ull) != 0ull) return;
+    const int64_t row = rows - static_cast<int64_t>(bad_key);
+    record->row = row;
+    record->target = targets[row];
+    record->vocab = vocab;
+    record->ignore_index = ignore_index;
+}
+
 }  // namespace
+
+labo_status launch_record_target_error(const CallHeader *header, const int64_t *targets, int64_t rows, int64_t vocab,
+                                       int64_t ignore_index, TargetErrorRecord *record, cudaStream_t stream) {
+    record_target_error_kernel<<<1, 1, 0, stream>>>(header, targets, rows, vocab, ignore_index, record);
+    return check_launch("record_target_error_kernel launch");
+}
 
 labo_status launch_check_targets(const int64_t *targets, int64_t rows, int64_t vocab, int64_t ignore_index,
                                  CallHeader *header, cudaStream_t stream) {

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <vector>
 
+#include "cuda/target_error_record.cuh"
 #include "emulator.h"
 #include "loss_problem.h"
 #include "test_support.h"
@@ -83,9 +84,69 @@ void run_error_tests() {
         check(std::memcmp(t_before.data(), row_t.data(), row_t.size()) == 0, "row temperatures written despite the bad target");
     }
     emutest::end_case();
+
+    // Deferred target errors: the calls return at once and write nothing; the first bad target
+    // waits in the device's record until it is taken, once.
+    emutest::begin_case("[errors: deferred target errors]");
+    {
+        labo_status st = labo::cuda::take_target_error(0);  // makes the record; nothing in it yet
+        check(st == LABO_STATUS_OK, "empty record: status %d, %s", static_cast<int>(st), emutest::last_error().c_str());
+        const long long allocations = emu::live_allocations();
+        labo::LossProblem d = pr;
+        d.target_errors = LABO_TARGET_ERRORS_DEFERRED;
+        const std::vector<unsigned char> grad_before(grad.bytes(), grad.bytes() + grad.size());
+        const std::vector<unsigned char> loss_before(loss.bytes(), loss.bytes() + loss.size());
+        st = labo::cuda_loss_forward_backward(d);
+        check(st == LABO_STATUS_OK, "deferred call: status %d, %s", static_cast<int>(st), emutest::last_error().c_str());
+        check(std::memcmp(grad_before.data(), grad.data(), grad.size()) == 0, "gradient written despite the bad target");
+        check(std::memcmp(loss_before.data(), loss.data(), loss.size()) == 0, "loss written despite the bad target");
+        check(emu::live_allocations() == allocations, "workspace not freed");
+        // A second bad call (bad row 1 only) leaves the first record in place.
+        int64_t second[N] = {1, 99, 2, 3};
+        emutest::DeviceBuffer second_targets(N * 8);
+        std::memcpy(second_targets.data(), second, sizeof second);
+        d.targets = static_cast<const int64_t *>(second_targets.data());
+        st = labo::cuda_loss_forward_backward(d);
+        check(st == LABO_STATUS_OK, "second deferred call: status %d", static_cast<int>(st));
+        check(std::memcmp(loss_before.data(), loss.data(), loss.size()) == 0, "loss written by the second bad call");
+        st = labo::cuda::take_target_error(0);
+        check(st == LABO_STATUS_INVALID_ARGUMENT &&
+                  emutest::last_error().find("targets[2] = 10 is outside [0, 10) and is not ignore_index (-100)") !=
+                      std::string::npos &&
+                  emutest::last_error().find("deferred") != std::string::npos,
+              "take: status %d, %s", static_cast<int>(st), emutest::last_error().c_str());
+        st = labo::cuda::take_target_error(0);
+        check(st == LABO_STATUS_OK, "taken twice: status %d, %s", static_cast<int>(st), emutest::last_error().c_str());
+        check(emu::live_allocations() == allocations, "the record was remade");
+    }
+    emutest::end_case();
     t[2] = 3;
     t[3] = 4;
     std::memcpy(targets.data(), t, sizeof t);
+
+    // With valid targets a deferred call computes exactly what a reporting call does.
+    emutest::begin_case("[errors: deferred call with valid targets]");
+    {
+        labo::LossProblem d = pr;
+        d.smoothing = LABO_SMOOTHING_TEMPERED;
+        d.temperature_rule = LABO_TEMPERATURE_BUDGET;
+        d.alpha = 0.1f;
+        d.budget_epsilon = 0.7f;
+        labo_status st = labo::cuda_loss_forward_backward(d);
+        check(st == LABO_STATUS_OK, "reporting call: status %d, %s", static_cast<int>(st), emutest::last_error().c_str());
+        const std::vector<unsigned char> grad_reported(grad.bytes(), grad.bytes() + grad.size());
+        const std::vector<unsigned char> loss_reported(loss.bytes(), loss.bytes() + loss.size());
+        std::memset(grad.data(), 0, grad.size());
+        std::memset(loss.data(), 0, loss.size());
+        d.target_errors = LABO_TARGET_ERRORS_DEFERRED;
+        st = labo::cuda_loss_forward_backward(d);
+        check(st == LABO_STATUS_OK, "deferred call: status %d, %s", static_cast<int>(st), emutest::last_error().c_str());
+        check(std::memcmp(grad_reported.data(), grad.data(), grad.size()) == 0, "gradients differ");
+        check(std::memcmp(loss_reported.data(), loss.data(), loss.size()) == 0, "losses differ");
+        st = labo::cuda::take_target_error(0);
+        check(st == LABO_STATUS_OK, "nothing to take: status %d, %s", static_cast<int>(st), emutest::last_error().c_str());
+    }
+    emutest::end_case();
 
     emutest::begin_case("[errors: host pointers]");
     {

@@ -38,4 +38,15 @@ public final class CudaDevices {
     public static void synchronize(int device) {
         LaboException.throwIfFailed(LaboCudaNative.labo_cuda_synchronize(device));
     }
+
+    /**
+     * Reports the first bad target met since the last take by calls made with deferred target errors
+     * ({@code LossArgs.target_errors(LABO_TARGET_ERRORS_DEFERRED)}, for callers that must not wait per
+     * call, e.g. inside a CUDA graph) on {@code device}, and clears it. Waits for all work on the device.
+     *
+     * @throws IllegalArgumentException naming the row and the target, if there was one (those calls wrote nothing)
+     */
+    public static void takeTargetError(int device) {
+        LaboException.throwIfFailed(LaboCudaNative.labo_cuda_take_target_error(device));
+    }
 }

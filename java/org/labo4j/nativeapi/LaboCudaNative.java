@@ -36,6 +36,8 @@ public final class LaboCudaNative {
 
     public static native int labo_cuda_synchronize(int device);
 
+    public static native int labo_cuda_take_target_error(int device);
+
     public static native int labo_cuda_stream_create(int device, @Cast("void**") PointerPointer<?> outStream);
 
     public static native int labo_cuda_stream_destroy(int device, Pointer stream);

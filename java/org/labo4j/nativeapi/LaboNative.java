@@ -41,6 +41,10 @@ public final class LaboNative {
     public static final int LABO_DEVICE_CPU = 0;
     public static final int LABO_DEVICE_CUDA = 1;
 
+    // labo_target_errors (CUDA)
+    public static final int LABO_TARGET_ERRORS_REPORT = 0;
+    public static final int LABO_TARGET_ERRORS_DEFERRED = 1;
+
     // labo_smoothing
     public static final int LABO_SMOOTHING_NONE = 0;
     public static final int LABO_SMOOTHING_UNIFORM = 1;
@@ -113,6 +117,8 @@ public final class LaboNative {
         public native LossArgs stream(Pointer value);
         public native int dtype();
         public native LossArgs dtype(int value);
+        public native int target_errors();
+        public native LossArgs target_errors(int value);
         public native @Cast("int64_t") long rows();
         public native LossArgs rows(long value);
         public native @Cast("int64_t") long vocab();

@@ -133,6 +133,11 @@ inline double __shfl_sync(unsigned mask, double v, int src) {
 // Threads run one at a time between synchronisation points: plain read-modify-writes are atomic.
 inline unsigned long long atomicAdd(unsigned long long *p, unsigned long long v) { const auto o = *p; *p = o + v; return o; }
 inline unsigned long long atomicMax(unsigned long long *p, unsigned long long v) { const auto o = *p; if (v > o) *p = v; return o; }
+inline unsigned long long atomicCAS(unsigned long long *p, unsigned long long compare, unsigned long long v) {
+    const auto o = *p;
+    if (o == compare) *p = v;
+    return o;
+}
 
 // ---- bf16 / fp16 -------------------------------------------------------------------------------
 struct __nv_bfloat16 { unsigned short x; };
@@ -180,6 +185,7 @@ cudaError_t cudaFree(void *);
 cudaError_t cudaMemsetAsync(void *, int, size_t, cudaStream_t);
 cudaError_t cudaMemcpyAsync(void *, const void *, size_t, cudaMemcpyKind, cudaStream_t);
 cudaError_t cudaStreamSynchronize(cudaStream_t);
+cudaError_t cudaDeviceSynchronize();
 // Pinned host memory is plain host memory here; events complete when recorded (every call is
 // synchronous), but recording and waiting on an event that was never created is refused.
 typedef struct emu_event *cudaEvent_t;

@@ -119,6 +119,40 @@ class CudaKernelAgreementTest {
         }
     }
 
+    /** Deferred target errors: the call returns without waiting, writes nothing, and the take reports the row. */
+    @Test
+    void aDeferredBadTargetIsKeptForTheTake() {
+        CudaDevices.takeTargetError(DEVICE);  // whatever an earlier test left
+        final Problem pr = Problem.random(new Random(seed), 40, 1000, LaboNative.LABO_DTYPE_FLOAT32);
+        pr.targets[7] = -3;
+        final float[] poison = new float[40 * 1000];
+        Arrays.fill(poison, Float.NaN);
+        try (DeviceBuffer z = DeviceBuffer.of(DEVICE, pr.values); DeviceBuffer y = DeviceBuffer.of(DEVICE, pr.targets);
+             DeviceBuffer g = DeviceBuffer.of(DEVICE, poison); DeviceBuffer l = DeviceBuffer.of(DEVICE, new float[] {Float.NaN});
+             LaboNative.LossConfig config = LabelRegularizer.labo().build().nativeConfig();
+             LaboNative.LossArgs args = new LaboNative.LossArgs()) {
+            args.device_type(LaboNative.LABO_DEVICE_CUDA).device_index(DEVICE).dtype(LaboNative.LABO_DTYPE_FLOAT32)
+                    .target_errors(LaboNative.LABO_TARGET_ERRORS_DEFERRED)
+                    .rows(40).vocab(1000).logits_row_stride(1000).logits(z.pointer())
+                    .targets(new LongPointer(y.pointer())).grad(g.pointer()).grad_row_stride(1000)
+                    .loss(new FloatPointer(l.pointer()));
+            assertEquals(LaboNative.LABO_STATUS_OK, LaboNative.labo_loss_forward_backward(config, args));
+            final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> CudaDevices.takeTargetError(DEVICE));
+            assertTrue(e.getMessage().contains("targets[7] = -3") && e.getMessage().contains("deferred"), e.getMessage());
+            assertTrue(Arrays.stream(toDoubles(g.toFloats(40 * 1000))).allMatch(Double::isNaN), "gradient untouched");
+            assertTrue(Float.isNaN(l.toFloats(1)[0]), "loss untouched");
+            CudaDevices.takeTargetError(DEVICE);  // taken: nothing left
+            // With valid targets the deferred call computes the loss.
+            pr.targets[7] = 3;
+            y.copyFromHost(new LongPointer(pr.targets), 8L * 40);
+            assertEquals(LaboNative.LABO_STATUS_OK, LaboNative.labo_loss_forward_backward(config, args));
+            CudaDevices.takeTargetError(DEVICE);
+            final float loss = l.toFloats(1)[0];
+            assertTrue(Float.isFinite(loss) && loss > 0, "loss " + loss);
+        }
+    }
+
     @Test
     void deviceNameAndEventTimingWork() {
         final String name = CudaDevices.name(DEVICE);

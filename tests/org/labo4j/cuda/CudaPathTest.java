@@ -40,6 +40,8 @@ class CudaPathTest {
                 assertThrows(LaboException.class, () -> CudaDevices.name(0)).status());
         assertEquals(LaboNative.LABO_STATUS_NO_CUDA_DEVICE,
                 assertThrows(LaboException.class, () -> CudaDevices.synchronize(0)).status());
+        assertEquals(LaboNative.LABO_STATUS_NO_CUDA_DEVICE,
+                assertThrows(LaboException.class, () -> CudaDevices.takeTargetError(0)).status());
         // The loss entry point itself, with device pointers it can never dereference.
         try (LaboNative.LossConfig config = LabelRegularizer.labo().build().nativeConfig();
              LaboNative.LossArgs args = new LaboNative.LossArgs();
@@ -50,6 +52,28 @@ class CudaPathTest {
                     .logits(logits).targets(targets).loss(loss);
             assertEquals(LaboNative.LABO_STATUS_NO_CUDA_DEVICE, LaboNative.labo_loss_forward_backward(config, args));
             assertTrue(!LaboNative.labo_last_error().getString().isBlank());
+        }
+    }
+
+    /** target_errors must be a labo_target_errors; the CPU, which always reports, accepts either mode. */
+    @Test
+    void targetErrorsModeIsChecked() {
+        try (LaboNative.LossConfig config = LabelRegularizer.crossEntropy().build().nativeConfig();
+             LaboNative.LossArgs args = new LaboNative.LossArgs();
+             org.bytedeco.javacpp.FloatPointer loss = new org.bytedeco.javacpp.FloatPointer(1);
+             org.bytedeco.javacpp.FloatPointer logits = new org.bytedeco.javacpp.FloatPointer(0f, 1f, 2f, 3f);
+             org.bytedeco.javacpp.LongPointer targets = new org.bytedeco.javacpp.LongPointer(1L, 5L)) {
+            args.rows(2).vocab(2).logits_row_stride(2).logits(logits).targets(targets).loss(loss).target_errors(7);
+            assertEquals(LaboNative.LABO_STATUS_INVALID_ARGUMENT, LaboNative.labo_loss_forward_backward(config, args));
+            final String message = LaboNative.labo_last_error().getString();
+            assertTrue(message.contains("target_errors = 7"), message);
+            // On the CPU a bad target is reported at once in both modes.
+            args.target_errors(LaboNative.LABO_TARGET_ERRORS_DEFERRED);
+            assertEquals(LaboNative.LABO_STATUS_INVALID_ARGUMENT, LaboNative.labo_loss_forward_backward(config, args));
+            assertTrue(LaboNative.labo_last_error().getString().contains("targets[1] = 5"),
+                    LaboNative.labo_last_error().getString());
+            targets.put(1, 0L);
+            assertEquals(LaboNative.LABO_STATUS_OK, LaboNative.labo_loss_forward_backward(config, args));
         }
     }
 
