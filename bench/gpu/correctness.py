@@ -83,7 +83,8 @@ def stream_ptr():
     return torch.cuda.current_stream().cuda_stream
 
 
-def call(lib, member, dtype_code, z, y, reduction, grad, diagnostics=False, stream=None):
+def call(lib, member, dtype_code, z, y, reduction, grad, diagnostics=False, stream=None,
+         target_errors=lc.TARGET_ERRORS_REPORT):
     """One labo_loss_forward_backward on device tensors; returns (status, loss, diagnostics)."""
     rows, vocab = z.shape
     loss = torch.full((rows if reduction == lc.REDUCTION_NONE else 1,), math.nan, device=z.device)
@@ -93,7 +94,8 @@ def call(lib, member, dtype_code, z, y, reduction, grad, diagnostics=False, stre
                     stream=stream_ptr() if stream is None else stream,
                     row_temperature=diag[0].data_ptr() if diagnostics else None,
                     row_entropy=diag[1].data_ptr() if diagnostics else None,
-                    row_p_target=diag[2].data_ptr() if diagnostics else None)
+                    row_p_target=diag[2].data_ptr() if diagnostics else None,
+                    target_errors=target_errors)
     status = lib.forward_backward_status(lib.config(member, reduction=reduction), args)
     return status, loss, diag
 
@@ -258,6 +260,71 @@ def check_contract(lib, res, gen):
                st0 == lc.OK and st1 == lc.OK and torch.equal(l0, l1) and torch.equal(g0, g1))
 
 
+def check_deferred(lib, res, gen):
+    """Deferred target errors: the call never waits; a bad target still writes nothing and is kept
+    for labo_cuda_take_target_error; valid calls give the same bits as reporting ones; and a
+    deferred call captured in a CUDA graph replays on new inputs like an eager call."""
+    code, vocab, deferred = lc.FLOAT32, 1000, lc.TARGET_ERRORS_DEFERRED
+    z, y = make_inputs(64, vocab, torch.float32, gen)
+    lib.take_target_error_status()  # makes the record; clears what an earlier check left
+    yb = y.clone()
+    yb[3] = vocab + 7
+    g = torch.full_like(z, math.nan)
+    st, loss, _ = call(lib, "LABO-budget", code, z, yb, lc.REDUCTION_MEAN, g, target_errors=deferred)
+    torch.cuda.synchronize()
+    res.expect("deferred bad target: the call returns OK", st == lc.OK, lib.last_error() if st else "")
+    res.expect("deferred bad target: gradient and loss untouched",
+               bool(torch.isnan(g).all()) and bool(torch.isnan(loss).all()))
+    st = lib.take_target_error_status()
+    msg = lib.last_error()
+    res.expect("deferred bad target: the take reports targets[3]",
+               st == lc.INVALID_ARGUMENT and f"targets[3] = {vocab + 7}" in msg, f"status {st}: {msg}")
+    res.expect("deferred bad target: taken once", lib.take_target_error_status() == lc.OK, lib.last_error())
+    g_report, g_defer = torch.full_like(z, math.nan), torch.full_like(z, math.nan)
+    st0, l0, _ = call(lib, "LABO-budget", code, z, y, lc.REDUCTION_MEAN, g_report)
+    st1, l1, _ = call(lib, "LABO-budget", code, z, y, lc.REDUCTION_MEAN, g_defer, target_errors=deferred)
+    torch.cuda.synchronize()
+    res.expect("deferred valid call: same bits as a reporting call",
+               st0 == lc.OK and st1 == lc.OK and torch.equal(l0, l1) and torch.equal(g_report, g_defer))
+    # CUDA graph: capture one deferred call on fixed buffers, then replay it on new contents.
+    zc, yc = z.clone(), y.clone()
+    gc, lossc = torch.empty_like(z), torch.empty(1, device="cuda")
+    cfg = lib.config("LABO-budget")
+    side = torch.cuda.Stream()
+    side.wait_stream(torch.cuda.current_stream())
+    with torch.cuda.stream(side):  # a warm-up call on the capture's stream, as PyTorch asks
+        lib.forward_backward(cfg, lib.args(lc.DEVICE_CUDA, code, 64, vocab, zc.data_ptr(), yc.data_ptr(),
+                                           lossc.data_ptr(), grad=gc.data_ptr(), stream=side.cuda_stream,
+                                           target_errors=deferred))
+    torch.cuda.current_stream().wait_stream(side)
+    graph = torch.cuda.CUDAGraph()
+    with torch.cuda.graph(graph):
+        captured = lib.forward_backward_status(cfg, lib.args(
+            lc.DEVICE_CUDA, code, 64, vocab, zc.data_ptr(), yc.data_ptr(), lossc.data_ptr(), grad=gc.data_ptr(),
+            stream=stream_ptr(), target_errors=deferred))
+    res.expect("deferred call captured in a CUDA graph", captured == lc.OK, lib.last_error() if captured else "")
+    if captured != lc.OK:
+        return
+    z2, y2 = make_inputs(64, vocab, torch.float32, gen)
+    zc.copy_(z2)
+    yc.copy_(y2)
+    graph.replay()
+    g_eager = torch.full_like(z, math.nan)
+    st, l_eager, _ = call(lib, "LABO-budget", code, z2, y2, lc.REDUCTION_MEAN, g_eager)
+    torch.cuda.synchronize()
+    res.expect("graph replay on new inputs: same bits as an eager call",
+               st == lc.OK and torch.equal(lossc, l_eager) and torch.equal(gc, g_eager))
+    yc[5] = -9  # 5 is an ignored row in make_inputs; -9 is not ignore_index
+    gc.fill_(math.nan)
+    graph.replay()
+    torch.cuda.synchronize()
+    st = lib.take_target_error_status()
+    msg = lib.last_error()
+    res.expect("graph replay with a bad target: the take reports targets[5], nothing written",
+               st == lc.INVALID_ARGUMENT and "targets[5] = -9" in msg and bool(torch.isnan(gc).all()),
+               f"status {st}: {msg}")
+
+
 def check_large_index(lib, res, gen):
     """Rows past element 2^31 (N*V > 2^31, bf16): any 32-bit index arithmetic would read or write the
     wrong place there. Only a few rows at each end are compared with the reference (rows are
@@ -300,7 +367,7 @@ def run(lib, log, seed):
     gen = torch.Generator(device="cuda")
     gen.manual_seed(seed)
     log(f"correctness: seed {seed}")
-    for part in (check_members, check_against_torch, check_contract, check_large_index):
+    for part in (check_members, check_against_torch, check_contract, check_deferred, check_large_index):
         try:
             part(lib, res, gen)
         except Exception as e:  # one broken part must not hide the others' results

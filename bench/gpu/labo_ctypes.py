@@ -10,6 +10,7 @@ OK, INVALID_ARGUMENT, UNSUPPORTED, NO_CUDA_DEVICE, CUDA_ERROR, INTERNAL = range(
 STATUS_NAMES = ["OK", "INVALID_ARGUMENT", "UNSUPPORTED", "NO_CUDA_DEVICE", "CUDA_ERROR", "INTERNAL"]
 # labo_dtype
 FLOAT32, BFLOAT16, FLOAT16 = 0, 1, 2
+TARGET_ERRORS_REPORT, TARGET_ERRORS_DEFERRED = 0, 1
 # labo_device_type
 DEVICE_CPU, DEVICE_CUDA = 0, 1
 # labo_smoothing
@@ -94,6 +95,7 @@ class LaboLib:
             "labo_cuda_time_copy": (ctypes.c_int, [i32, vp, vp, vp, i64, i32, i32, ctypes.POINTER(ctypes.c_float)]),
             "labo_cuda_time_loss": (ctypes.c_int, [ctypes.POINTER(LossConfig), ctypes.POINTER(LossArgs), i32, i32,
                                                    ctypes.POINTER(ctypes.c_float)]),
+            "labo_cuda_take_target_error": (ctypes.c_int, [i32]),
         }
         for name, (restype, argtypes) in sig.items():
             fn = getattr(lib, name)
@@ -129,10 +131,12 @@ class LaboLib:
         return c
 
     def args(self, device_type, dtype, rows, vocab, logits, targets, loss, grad=None, stream=None,
-             row_temperature=None, row_entropy=None, row_p_target=None, device_index=0):
+             row_temperature=None, row_entropy=None, row_p_target=None, device_index=0,
+             target_errors=TARGET_ERRORS_REPORT):
         a = LossArgs()
         self.lib.labo_loss_args_init(ctypes.byref(a))
         a.device_type, a.device_index, a.stream, a.dtype = device_type, device_index, stream, dtype
+        a.target_errors = target_errors
         a.rows, a.vocab, a.logits_row_stride = rows, vocab, vocab
         a.logits, a.targets, a.loss = logits, targets, loss
         if grad is not None:
@@ -145,6 +149,10 @@ class LaboLib:
 
     def forward_backward(self, config, args):
         self.check(self.forward_backward_status(config, args))
+
+    def take_target_error_status(self, device=0):
+        """labo_cuda_take_target_error: the first bad target of deferred calls since the last take."""
+        return self.lib.labo_cuda_take_target_error(device)
 
     def device_name(self, device=0):
         buf = ctypes.create_string_buffer(256)

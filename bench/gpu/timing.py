@@ -117,7 +117,7 @@ class Inputs:
         self.scratch.copy_(self.z[i % self.n])
 
 
-def labo_variant(lib, member, code, inp, in_place):
+def labo_variant(lib, member, code, inp, in_place, target_errors=lc.TARGET_ERRORS_REPORT):
     """(fn, prep) of one labo4j configuration, its argument structs built once."""
     rows, vocab = inp.z[0].shape
     cfg = lib.config(member, reduction=lc.REDUCTION_MEAN)
@@ -128,7 +128,7 @@ def labo_variant(lib, member, code, inp, in_place):
         logits = inp.scratch if in_place else inp.z[i]
         grad = inp.scratch if in_place else inp.grad[i % len(inp.grad)]
         args.append(lib.args(lc.DEVICE_CUDA, code, rows, vocab, logits.data_ptr(), inp.y[i].data_ptr(),
-                             loss[i:].data_ptr(), grad=grad.data_ptr(), stream=stream))
+                             loss[i:].data_ptr(), grad=grad.data_ptr(), stream=stream, target_errors=target_errors))
 
     def fn(i):
         lib.forward_backward(cfg, args[i % inp.n])
@@ -172,6 +172,10 @@ def time_shape(lib, rows, vocab, dname, timer, gen, l2_bytes, compile_budget_s, 
             fn, prep = labo_variant(lib, member, code, inp, in_place)
             record(f"labo4j {member}{' in place' if in_place else ''}", fn, prep, kernel=True,
                    kind="labo", member=member, in_place=in_place)
+    # Without the host's wait for the target check's verdict (deferred target errors): what that
+    # wait costs a call, which shows most on small problems.
+    fn, prep = labo_variant(lib, "LS", code, inp, False, target_errors=lc.TARGET_ERRORS_DEFERRED)
+    record("labo4j LS, deferred target errors", fn, prep, kind="labo-deferred", member="LS")
     # The budget rule costs one sweep per Halley step, and the count depends on the rows: the same
     # call on right-skewed rows, as trained models produce.
     skewed = Inputs(rows, vocab, dtype, l2_bytes, gen, draw=gumbel_logits)

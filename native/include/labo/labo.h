@@ -75,8 +75,8 @@ typedef enum labo_reduction {
  */
 typedef enum labo_target_errors {
     LABO_TARGET_ERRORS_REPORT = 0,  /* the call waits for its target check and returns INVALID_ARGUMENT */
-    LABO_TARGET_ERRORS_DEFERRED = 1 /* the call never waits for the device (so it can be captured in a
-                                       CUDA graph); the first bad target is kept on the device for
+    LABO_TARGET_ERRORS_DEFERRED = 1 /* the call never waits for the device, as capture in a CUDA graph
+                                       needs; the first bad target is kept on the device for
                                        labo_cuda_take_target_error (labo_cuda.h) */
 } labo_target_errors;
 
