@@ -3,8 +3,8 @@ package org.labo4j.translation.decode;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch.DeviceType;
 import org.bytedeco.pytorch.global.torch.ScalarType;
+import org.labo4j.train.TrainingDevice;
 import org.labo4j.translation.model.DecoderCache;
 import org.labo4j.translation.model.EncodedSource;
 import org.labo4j.translation.model.TranslationTransformer;
@@ -24,12 +24,12 @@ public final class TransformerScorer implements NextTokenScorer {
     private final DecoderCache cache;
     private final Tensor neverGenerated;
     private final Scalar minusInfinity = new Scalar(Double.NEGATIVE_INFINITY);
-    private final Device host = new Device(DeviceType.CPU);
+    private final Device host = TrainingDevice.CPU.device();
 
     private TransformerScorer(TranslationTransformer model, EncodedSource source) {
         this.model = model;
         this.cache = model.startDecoding(source);
-        this.neverGenerated = Tensor.create(NEVER_GENERATED, NEVER_GENERATED.length).to(model.device(), ScalarType.Long);
+        this.neverGenerated = model.onDevice(Tensor.create(NEVER_GENERATED, NEVER_GENERATED.length));
     }
 
     /** One row per source of {@code sources [B, S]}. */
@@ -48,7 +48,7 @@ public final class TransformerScorer implements NextTokenScorer {
             rows[i] = i / beamSize;
         }
         return new TransformerScorer(model,
-                model.encode(sources).select(Tensor.create(rows, rows.length).to(model.device(), ScalarType.Long)));
+                model.encode(sources).select(model.onDevice(Tensor.create(rows, rows.length))));
     }
 
     @Override

@@ -164,8 +164,8 @@ public final class TranslationTransformer extends Module {
         return outputProjection == null ? x.matmul(targetEmbedding.weight().t()) : outputProjection.forward(x);
     }
 
-    /** Token ids on the model's device (the same tensor where they are already there). */
-    private Tensor onDevice(Tensor ids) {
+    /** Token ids or row indices as int64 on the model's device (the same tensor where they are already there). */
+    public Tensor onDevice(Tensor ids) {
         return ids.to(device(), ScalarType.Long);
     }
 

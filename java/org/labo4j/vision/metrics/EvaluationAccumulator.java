@@ -6,8 +6,8 @@ import java.util.Arrays;
 
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch.DeviceType;
 import org.bytedeco.pytorch.global.torch.ScalarType;
+import org.labo4j.train.TrainingDevice;
 
 /**
  * Collects per-image predictions batch by batch and summarises them as accuracy, NLL and calibration.
@@ -38,7 +38,7 @@ public final class EvaluationAccumulator {
         }
         int rows = (int) logits.size(0);
         int classes = (int) logits.size(1);
-        try (Device cpu = new Device(DeviceType.CPU);
+        try (Device cpu = TrainingDevice.CPU.device();
                 Tensor floatLogits = logits.to(cpu, ScalarType.Float).contiguous();
                 Tensor longLabels = labels.to(cpu, ScalarType.Long).contiguous()) {
             float[] values = new float[rows * classes];
