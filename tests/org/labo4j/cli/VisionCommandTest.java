@@ -10,6 +10,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,15 +64,26 @@ class VisionCommandTest {
         assertFalse(Files.exists(out), "no run directory for a refused run");
     }
 
+    /**
+     * {@code compare vision} of {@code losses} for one seed and one epoch on a small synthetic set, into
+     * {@code dir/name}, with {@code extra} options; asserts that it succeeds.
+     */
+    private Path compareOneEpoch(String name, String losses, String... extra) throws IOException {
+        final Path data = SyntheticDataset.write(Files.createDirectories(dir.resolve("data-" + name)), 120, 40, 5);
+        final Path out = dir.resolve(name);
+        final List<String> args = new ArrayList<>(List.of("compare", "vision", "--data", data.toString(),
+                "--out", out.toString(), "--losses", losses, "--seeds", "1", "--epochs", "1", "--validation-size", "40",
+                "--batch-size", "20", "--threads", "1", "--progress-seconds", "0"));
+        args.addAll(List.of(extra));
+        final ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertEquals(0, run(err, args.toArray(String[]::new)), () -> err.toString(StandardCharsets.UTF_8));
+        return out;
+    }
+
     /** compare trains every loss per seed and writes the table, the charts and LABO's own pictures. */
     @Test
     void compareWritesTableChartsAndLaboReports() throws IOException {
-        final Path data = SyntheticDataset.write(Files.createDirectories(dir.resolve("data")), 120, 40, 5);
-        final Path out = dir.resolve("compare");
-        final ByteArrayOutputStream err = new ByteArrayOutputStream();
-        assertEquals(0, run(err, "compare", "vision", "--data", data.toString(), "--out", out.toString(),
-                "--losses", "ce,labo-budget", "--seeds", "1", "--epochs", "1", "--validation-size", "40",
-                "--batch-size", "20", "--threads", "1", "--progress-seconds", "0"), () -> err.toString(StandardCharsets.UTF_8));
+        final Path out = compareOneEpoch("compare", "ce,labo-budget");
         for (String file : new String[] {"compare.md", "compare-accuracy.png", "compare-ece.png",
             "labo-budget-seed1/labo-temperatures.png", "labo-budget-seed1/metrics.csv", "ce-seed1/metrics.csv"}) {
             assertTrue(Files.size(out.resolve(file)) > 0, file);
@@ -83,13 +96,7 @@ class VisionCommandTest {
     /** --plots false: no picture at all, LABO's smoothing pictures and compare's bar charts included. */
     @Test
     void plotsFalseWritesNoPictures() throws IOException {
-        final Path data = SyntheticDataset.write(Files.createDirectories(dir.resolve("data")), 80, 20, 6);
-        final Path out = dir.resolve("no-plots");
-        final ByteArrayOutputStream err = new ByteArrayOutputStream();
-        assertEquals(0, run(err, "compare", "vision", "--data", data.toString(), "--out", out.toString(),
-                "--losses", "labo-budget", "--seeds", "1", "--epochs", "1", "--validation-size", "20",
-                "--batch-size", "20", "--threads", "1", "--progress-seconds", "0", "--plots", "false"),
-                () -> err.toString(StandardCharsets.UTF_8));
+        final Path out = compareOneEpoch("no-plots", "labo-budget", "--plots", "false");
         assertTrue(Files.size(out.resolve("labo-budget-seed1/metrics.csv")) > 0);
         assertTrue(Files.size(out.resolve("compare.md")) > 0);
         try (var files = Files.walk(out)) {
