@@ -113,8 +113,28 @@ def main():
     # Per shape and dtype: copy, 4 members x (separate, in place), LS with deferred target errors,
     # budget on Gumbel rows, eager LS, eager LABO, torch.compile LABO, copy again.
     ok = not unexpected and len(timed) == 15 * len(timing.SHAPES) * 2
-    print(f"dry run: {'passed' if ok else 'FAILED'} (unexpected failures: {unexpected})")
-    return 0 if ok else 1
+    builds_ok = dry_run_compare_builds(lib_path, out)
+    print(f"dry run: {'passed' if ok and builds_ok else 'FAILED'} (unexpected failures: {unexpected})")
+    return 0 if ok and builds_ok else 1
+
+
+def dry_run_compare_builds(lib_path, out):
+    """compare_builds.py over two names for the library (plus its control column), small shapes."""
+    import compare_builds
+    compare_builds.SHAPES = timing_shapes = [(64, 1000), (48, 4096)]
+    sys.argv = ["compare_builds.py", "--lib", f"packed={lib_path}", "--lib", f"other={lib_path}", "--rounds", "2",
+                "--out", out]
+    rc = compare_builds.main()
+    with open(os.path.join(out, "compare_builds.md")) as f:
+        table = f.read()
+    rows = [line for line in table.splitlines() if line.startswith("| ") and "x" in line.split("|")[1]]
+    expected = len(timing_shapes) * 2 * len(compare_builds.MEMBERS)
+    cells_ok = all(line.count("±") == 3 for line in rows)  # packed, other, packed (again)
+    ok = rc == 0 and len(rows) == expected and cells_ok and "packed (again)" in table
+    print(table)
+    print(f"dry run: compare_builds exit {rc}; {len(rows)} of {expected} rows, three timed builds each: "
+          f"{'yes' if cells_ok else 'no'}")
+    return ok
 
 
 if __name__ == "__main__":

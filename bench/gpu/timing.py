@@ -61,11 +61,30 @@ class Timer:
         torch.cuda.synchronize()
         return [start.elapsed_time(stop) for start, stop in pairs]
 
-    def measure(self, fn, prep=None):
+    def _reps(self, fn, prep):
         self._run(fn, prep, self.warmup, 0)
         estimate = statistics.median(self._run(fn, prep, 3, self.warmup))
-        reps = int(min(self.max_reps, max(self.min_reps, self.target_ms / max(estimate, 1e-3))))
-        return summarize(self._run(fn, prep, reps, self.warmup + 3))
+        return int(min(self.max_reps, max(self.min_reps, self.target_ms / max(estimate, 1e-3))))
+
+    def measure(self, fn, prep=None):
+        return summarize(self._run(fn, prep, self._reps(fn, prep), self.warmup + 3))
+
+    def measure_interleaved(self, cases, rounds):
+        """Times several (fn, prep) cases in `rounds` rounds that each visit every case, in an order
+        that rotates from round to round, so that a drift of clocks or memory over the run falls on
+        all cases alike rather than on whichever came last. Each case sees the same input sequence.
+        Returns one summary per case, plus the medians of its rounds ("round_medians_ms")."""
+        reps = [max(1, -(-self._reps(fn, prep) // rounds)) for fn, prep in cases]
+        samples = [[] for _ in cases]
+        round_medians = [[] for _ in cases]
+        for r in range(rounds):
+            for k in range(len(cases)):
+                i = (k + r) % len(cases)
+                fn, prep = cases[i]
+                times = self._run(fn, prep, reps[i], self.warmup + 3 + r * reps[i])
+                samples[i] += times
+                round_medians[i].append(statistics.median(times))
+        return [{**summarize(s), "round_medians_ms": m} for s, m in zip(samples, round_medians)]
 
 
 def fused_kernel_ms(fn, prep, calls=10):
