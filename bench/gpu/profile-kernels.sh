@@ -2,7 +2,9 @@
 # Nsight Compute profiles of one fused kernel launch per case, on the GPU machine, after
 # run-gpu-checks.sh has unpacked the library (or with LIB pointing at one):
 #   OUT=$OUT bash bench/gpu/profile-kernels.sh
-# Writes $OUT/ncu.txt: speed of light, occupancy, scheduler and warp-state statistics per case.
+# Writes $OUT/ncu.txt: speed of light, occupancy, scheduler and warp-state statistics per case, and
+# what the warps wait on (the stall reasons per issued instruction: barrier, long/short scoreboard,
+# math pipe, ...), which is what tells the pause between rows from the per-element work.
 # Clocks are left as they are (--clock-control none) so the numbers match the timed runs.
 set -u -o pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
@@ -23,9 +25,10 @@ for case in $CASES; do
   timeout -k 5 90 ncu --clock-control none --kernel-name regex:label_loss --launch-skip 2 --launch-count 1 \
     --section SpeedOfLight --section Occupancy --section WarpStateStats --section SchedulerStats \
     --section LaunchStats \
+    --metrics 'regex:smsp__average_warps_issue_stalled_.*_per_issue_active\.ratio,smsp__inst_executed.sum' \
     "$PYTHON" bench/gpu/profile_call.py --lib "$LIB" --rows "$ROWS" --vocab "$VOCAB" \
     --dtype "$dtype" --member "$member" >>"$OUT/ncu.txt" 2>&1 || { FAILED=1; echo "ncu failed for $case" | tee -a "$OUT/ncu.txt"; }
 done
 # The lines worth a first look, per case.
-grep -a -E '^#####|Duration|DRAM Throughput|Compute \(SM\) Throughput|Issued Warp Per Scheduler|Achieved Occupancy|Registers Per Thread' "$OUT/ncu.txt"
+grep -a -E '^#####|Duration|DRAM Throughput|Compute \(SM\) Throughput|Issued Warp Per Scheduler|Achieved Occupancy|Registers Per Thread|stalled_(barrier|long_scoreboard|short_scoreboard|wait|math_pipe_throttle|mio_throttle)_per' "$OUT/ncu.txt"
 exit $FAILED

@@ -291,9 +291,10 @@ __device__ __forceinline__ void async_copy_wait_all() {
 
 // ---------------------------------------------------------------------------------------------
 // Reductions. A statistic type T provides identity(), combine(a, b) (commutative, evaluated
-// without contraction) and shfl_xor / shfl (member-wise warp shuffles). Every all-reduction ends
-// with a broadcast from one lane so that all threads of a group hold bit-identical results:
-// the row algorithm branches on them (Newton loop) and must stay group-uniform.
+// without contraction) and shfl_xor / shfl (member-wise warp shuffles); a type whose identity
+// depends on the call passes it to allreduce. Every all-reduction ends with a broadcast from one
+// lane so that all threads of a group hold bit-identical results: the row algorithm branches on
+// them (Newton loop) and must stay group-uniform.
 // ---------------------------------------------------------------------------------------------
 
 // A group of LANES consecutive lanes of one warp (LANES = 4 .. 32) sharing one row.
@@ -320,6 +321,11 @@ struct WarpGroup {
         }
         return v.shfl(mask, base_lane);
     }
+    // (every lane of the group holds a value: the identity is not needed)
+    template <class T>
+    __device__ __forceinline__ T allreduce(T v, const T & /*identity*/) const {
+        return allreduce(v);
+    }
 
     // f() on every lane: the group is part of one warp, whose lanes compute in lockstep at the cost
     // of one (see BlockGroup::solo).
@@ -327,11 +333,18 @@ struct WarpGroup {
     __device__ __forceinline__ auto solo(F &&f) const {
         return f();
     }
+
+    // f(the group's reduction of v), on every lane (see BlockGroup::reduce_solo).
+    template <class T, class F>
+    __device__ __forceinline__ auto reduce_solo(const T &v, F &&f) const {
+        return f(allreduce(v));
+    }
 };
 
-// All threads of a block share one row. `scratch` holds one T per warp for allreduce, then the
-// result of solo (kReduceScratchBytes in all, a multiple of 16 so that what follows is aligned).
-constexpr int kReducePartialBytes = 32 * 32;
+// All threads of a block share one row. `scratch` holds one T (up to 64 bytes: fixed-T LABO's
+// pass-1 statistics) per warp for allreduce, then the result of solo (kReduceScratchBytes in all,
+// a multiple of 16 so that what follows is aligned).
+constexpr int kReducePartialBytes = 32 * 64;
 constexpr int kSoloBytes = 64;
 constexpr int kReduceScratchBytes = kReducePartialBytes + kSoloBytes;
 
@@ -357,20 +370,16 @@ struct BlockGroup {
     // per-warp partials, the second keeps the scratch from being overwritten by the next call
     // before every warp has read it.
     template <class T>
-    __device__ __forceinline__ T allreduce(T v) const {
-        static_assert(sizeof(T) <= kReducePartialBytes / 32, "statistic too large for the scratch");
-        T *partial = static_cast<T *>(scratch);
-        const int lane = rank & (kWarpSize - 1);
-        const int warp = rank / kWarpSize;
-        const int warps = threads / kWarpSize;
-        v = warp_allreduce(v);
-        if (lane == 0) partial[warp] = v;
+    __device__ __forceinline__ T allreduce(T v, const T &identity) const {
+        publish_warp_partial(v);
         __syncthreads();
-        T w = lane < warps ? partial[lane] : T::identity();
-        w = warp_allreduce(w);
-        w = w.shfl(kFullMask, 0);
+        const T w = reduce_warp_partials(identity);
         __syncthreads();
         return w;
+    }
+    template <class T>
+    __device__ __forceinline__ T allreduce(T v) const {
+        return allreduce(v, T::identity());
     }
 
     // f() in warp 0 only, its result handed to every thread. For scalar work that every thread would
@@ -392,6 +401,46 @@ struct BlockGroup {
         const T v = *slot;
         __syncthreads();
         return v;
+    }
+
+    // f(the group's reduction of v) in warp 0 only, its result handed to every thread: an allreduce
+    // followed by a solo in two barriers instead of four. The first publishes the per-warp partials,
+    // the second warp 0's result. No barrier follows: the result slot is free again once every
+    // thread has passed the next barrier, so the next call that writes it (another reduce_solo,
+    // after its first barrier) is safe, and so is an allreduce; a solo, which writes before its
+    // first barrier, must not come next without one in between.
+    template <class T, class F>
+    __device__ __forceinline__ auto reduce_solo(const T &v, F &&f) const {
+        using R = decltype(f(v));
+        static_assert(sizeof(R) <= kSoloBytes, "solo result too large for the scratch");
+        R *slot = reinterpret_cast<R *>(static_cast<unsigned char *>(scratch) + kReducePartialBytes);
+        publish_warp_partial(v);
+        __syncthreads();
+        if (rank < kWarpSize) {
+            const R r = f(reduce_warp_partials(T::identity()));
+            if (rank == 0) *slot = r;
+        }
+        __syncthreads();
+        return *slot;
+    }
+
+private:
+    // Each warp's reduction of v into the scratch (lane 0 writes).
+    template <class T>
+    __device__ __forceinline__ void publish_warp_partial(T v) const {
+        static_assert(sizeof(T) <= kReducePartialBytes / 32, "statistic too large for the scratch");
+        v = warp_allreduce(v);
+        if ((rank & (kWarpSize - 1)) == 0) static_cast<T *>(scratch)[rank / kWarpSize] = v;
+    }
+
+    // After the barrier that follows publish_warp_partial: the reduction of the partials, in the
+    // calling warp, the same bits on every lane.
+    template <class T>
+    __device__ __forceinline__ T reduce_warp_partials(const T &identity) const {
+        const int lane = rank & (kWarpSize - 1);
+        T w = lane < threads / kWarpSize ? static_cast<const T *>(scratch)[lane] : identity;
+        w = warp_allreduce(w);
+        return w.shfl(kFullMask, 0);
     }
 };
 

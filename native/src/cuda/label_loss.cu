@@ -114,13 +114,6 @@ struct TemperedSums {
     }
 };
 
-// r_k = exp(beta (z_k - nt_max)) / s over k != y; m1 = E_r[z] - nt_max.
-struct TemperedSolution {
-    double beta;
-    double s;
-    double m1;
-};
-
 // ---------------------------------------------------------------------------------------------
 // Row views. Each thread of a group owns the chunks c = rank, rank + size, ... of the row and
 // only ever touches those (the gradient of a chunk is written by the thread that read it, so the
@@ -267,12 +260,12 @@ __device__ __forceinline__ float tempered_exponent_scale(double beta) {
     return static_cast<float>(fmin(beta * static_cast<double>(kLog2e), static_cast<double>(FLT_MAX)));
 }
 
-// Tempered sums over the non-target elements of the row, at the beta whose exponent scale is
-// `beta_log2e`: s, w1, w2 and w3 (the budget solve's Halley step; the fixed rule's s and w1 come
-// out of pass 1, fold_fixed_tempered). kMasked: the row holds a -inf logit.
-template <class Tr, bool kMasked, class Group, class View, class Index>
-__device__ __forceinline__ TemperedSums tempered_sums(const Group &g, View &view, const RowTarget<Index> &target,
-                                                      float nt_max, float beta_log2e) {
+// This thread's part of the tempered sums over the non-target elements of the row, at the beta
+// whose exponent scale is `beta_log2e`: s, w1, w2 and w3 (the budget solve's Halley step; the fixed
+// rule's s and w1 come out of pass 1, fold_fixed_tempered). kMasked: the row holds a -inf logit.
+template <class Tr, bool kMasked, class View, class Index>
+__device__ __forceinline__ TemperedSums tempered_sums(View &view, const RowTarget<Index> &target, float nt_max,
+                                                      float beta_log2e) {
     constexpr int kVec = Tr::kVec;
     double s = 0.0, w1 = 0.0, w2 = 0.0, w3 = 0.0;  // per-chunk fp32 sums, added up in fp64
     view.pass([&](const uint4 &raw, Index c) {
@@ -306,30 +299,49 @@ __device__ __forceinline__ TemperedSums tempered_sums(const Group &g, View &view
         w2 += cw2;
         w3 += cw3;
     });
-    return g.allreduce(TemperedSums{s, w1, w2, w3});
+    return {s, w1, w2, w3};
 }
 
 // tempered_sums with the -inf guard only where the row needs it (nt_min, the same for the group).
-template <class Tr, class Group, class View, class Index>
-__device__ __forceinline__ TemperedSums row_tempered_sums(const Group &g, View &view, const RowTarget<Index> &target,
+template <class Tr, class View, class Index>
+__device__ __forceinline__ TemperedSums row_tempered_sums(View &view, const RowTarget<Index> &target,
                                                           const RowStats &st, float beta_log2e) {
-    if (st.nt_min == -f_inf()) return tempered_sums<Tr, true>(g, view, target, st.nt_max, beta_log2e);
-    return tempered_sums<Tr, false>(g, view, target, st.nt_max, beta_log2e);
+    if (st.nt_min == -f_inf()) return tempered_sums<Tr, true>(view, target, st.nt_max, beta_log2e);
+    return tempered_sums<Tr, false>(view, target, st.nt_max, beta_log2e);
 }
+
+// What the loss, the row's outputs and the gradient take of a tempered solution, in fp32.
+struct TemperedRow {
+    float m1;           // E_r[z] - nt_max
+    float entropy;      // H(r)
+    float temperature;  // the row's T, as reported
+    float beta_log2e;   // the gradient's exponent scale (beta > 0)
+    float log2_s;       // log2 of r's normaliser (beta > 0)
+    bool uniform;       // beta = 0 (T = infinity): r = 1 / (V - 1) on every non-target
+};
 
 // Budget rule: beta = 1/T with KL(r || u_{-y}) = epsilon (METHOD.md section 3), by the steps of
 // budget_step.h (guarded Halley, as in the CPU kernel; one sweep per step, none for an extrapolated
 // last step), started at budget_seed(). The seed's variance comes from pass 1's sums of z and z^2
 // (fp32): it only places the first step, so its rounding costs at most an iteration, never
-// accuracy. The solve's state and its fp64 arithmetic belong to the group's solo (BlockGroup::solo:
-// one warp); the other threads only sweep at the beta they are handed.
+// accuracy. The solve's state and its fp64 arithmetic belong to the group's solo (one warp, which
+// also reduces each sweep's sums: BlockGroup::reduce_solo); the other threads only sweep at the
+// beta they are handed. The solution's row constants are worked out there too (the fp64
+// logarithms are the costly part), so the last sweep costs the row no barriers of its own.
 struct BudgetMove {
-    double beta;       // the next sweep's beta, or (done) the solution's
-    double s;          // done: the solution's sums s and m1
-    double m1;
     float beta_log2e;  // the next sweep's exponent scale
     bool done;
+    TemperedRow row;   // done: the solution's
 };
+
+// The row constants of r at `beta` with normaliser s and m1 = E_r[z] - nt_max (fp64, by the solo).
+__device__ __forceinline__ TemperedRow budget_row(double beta, double s, double m1) {
+    if (beta > 0.0) {
+        return {static_cast<float>(m1), static_cast<float>(log(s) - beta * m1), static_cast<float>(1.0 / beta),
+                tempered_exponent_scale(beta), static_cast<float>(log2(s)), false};
+    }
+    return {static_cast<float>(m1), static_cast<float>(log(s)), f_inf(), 0.f, 0.f, true};
+}
 
 class BudgetSolve {
 public:
@@ -341,7 +353,7 @@ public:
         // eps == 0 (T = +inf), V == 2, or all non-target logits equal: r is uniform for every beta.
         // Its sums come from pass 1: s = n, E_r[z] the mean of the non-targets (-inf with -inf
         // logits: an infinite loss, as uniform weight on a -inf logit implies).
-        if (!(eps_ > 0.0) || p.vocab <= 2 || !(st.nt_max > st.nt_min)) return {0.0, n_, mean_u - st.nt_max, 0.f, true};
+        if (!(eps_ > 0.0) || p.vocab <= 2 || !(st.nt_max > st.nt_min)) return finish(0.0, n_, mean_u - st.nt_max);
         // Variance of the non-target logits (NaN, 0 or inf with non-finite logits or total
         // cancellation: the guard below then starts at beta = 1).
         const double var_u = (static_cast<double>(st.zsq) - zy * zy) / n_ - mean_u * mean_u;
@@ -374,7 +386,7 @@ public:
         if (f < 0.0 && !(var > 0.0)) return solution(kBetaMax, u);
         const double skew = u.w3 / u.s - 3.0 * m1 * e2 + 2.0 * m1 * m1 * m1;  // third central moment
         const BudgetStep step = budget_step(beta, f, {log(u.s), m1, var, skew}, lo_, hi_, tolerance_, range_);
-        if (step.extrapolated) return {step.next, exp(step.log_s), step.mean, 0.f, true};
+        if (step.extrapolated) return finish(step.next, exp(step.log_s), step.mean);
         if (step.next == beta) return solution(beta, u);  // the bracket cannot shrink further in double precision
         --iterations_left_;
         return next_sweep(fmin(step.next, kBetaMax));
@@ -383,26 +395,25 @@ public:
 private:
     __device__ BudgetMove next_sweep(double beta) {
         beta_ = beta;
-        return {beta, 0.0, 0.0, tempered_exponent_scale(beta), false};
+        return {tempered_exponent_scale(beta), false, {}};
     }
-    __device__ static BudgetMove solution(double beta, const TemperedSums &u) {
-        return {beta, u.s, u.w1 / u.s, 0.f, true};
-    }
+    __device__ static BudgetMove finish(double beta, double s, double m1) { return {0.f, true, budget_row(beta, s, m1)}; }
+    __device__ static BudgetMove solution(double beta, const TemperedSums &u) { return finish(beta, u.s, u.w1 / u.s); }
 
     double n_, eps_, log_n_, tolerance_, range_, lo_, hi_, beta_;
     int iterations_left_;
 };
 
 template <class Tr, class Group, class View, class Index>
-__device__ TemperedSolution solve_budget(const LossKernelParams &p, const Group &g, View &view,
-                                         const RowTarget<Index> &target, const RowStats &st) {
+__device__ TemperedRow solve_budget(const LossKernelParams &p, const Group &g, View &view,
+                                    const RowTarget<Index> &target, const RowStats &st) {
     BudgetSolve solve;
     BudgetMove move = g.solo([&] { return solve.start(p, st); });
     while (!move.done) {
-        const TemperedSums u = row_tempered_sums<Tr>(g, view, target, st, move.beta_log2e);
-        move = g.solo([&] { return solve.after_sweep(u); });
+        move = g.reduce_solo(row_tempered_sums<Tr>(view, target, st, move.beta_log2e),
+                             [&](const TemperedSums &u) { return solve.after_sweep(u); });
     }
-    return {move.beta, move.s, move.m1};
+    return move.row;
 }
 
 // The loss a kernel instantiation computes, and what its pass 1 gathers besides max and sum of exp;
@@ -588,24 +599,54 @@ __device__ __forceinline__ void accumulate_stats(ThreadStats &acc, float tscale,
     }
 }
 
-// Pass 1 of a row, reduced over the group: its statistics and (fixed-T LABO) its tempered sums
-// about the row's non-target maximum (w2 and w3 unused).
-struct Pass1Result {
+// Fixed-T LABO's pass-1 statistics as one reduction: the row statistics and the tempered sums
+// s, w1 about that side's own non-target maximum st.nt_max; combining two sides moves both sums to
+// the larger maximum. One reduction, not one for the row's maximum and then one for the sums moved
+// to it. tscale (the same in every thread) rides along for the moves and is not shuffled.
+struct FixedStats {
     RowStats st;
-    TemperedSums fixed;
+    double s;
+    double w1;
+    float tscale;
+
+    __device__ __forceinline__ static FixedStats identity(float tscale) {
+        return {RowStats::identity(), 0.0, 0.0, tscale};
+    }
+    __device__ __forceinline__ static FixedStats combine(const FixedStats &a, const FixedStats &b) {
+        FixedStats r{RowStats::combine(a.st, b.st), a.s, a.w1, a.tscale};
+        double bs = b.s, bw1 = b.w1;
+        rebase_tempered_sums(r.s, r.w1, a.st.nt_max, r.st.nt_max, a.tscale);
+        rebase_tempered_sums(bs, bw1, b.st.nt_max, r.st.nt_max, a.tscale);
+        r.s = __dadd_rn(r.s, bs);
+        r.w1 = __dadd_rn(r.w1, bw1);
+        return r;
+    }
+    __device__ __forceinline__ FixedStats shfl_xor(unsigned mask, int offset) const {
+        return {st.shfl_xor(mask, offset), __shfl_xor_sync(mask, s, offset), __shfl_xor_sync(mask, w1, offset),
+                tscale};
+    }
+    __device__ __forceinline__ FixedStats shfl(unsigned mask, int src) const {
+        return {st.shfl(mask, src), __shfl_sync(mask, s, src), __shfl_sync(mask, w1, src), tscale};
+    }
 };
 
-// The group reduction of the threads' pass-1 statistics; each thread's tempered sums are first
-// moved from its own non-target maximum to the row's.
+// Pass 1 of a row, reduced over the group: its statistics and (fixed-T LABO) its tempered sums
+// s = sum e, w1 = sum e d about the row's non-target maximum.
+struct Pass1Result {
+    RowStats st;
+    double fixed_s;
+    double fixed_w1;
+};
+
+// The group reduction of the threads' pass-1 statistics.
 template <class Options, class Group>
 __device__ __forceinline__ Pass1Result reduce_stats(const Group &g, const ThreadStats &acc, float tscale) {
-    Pass1Result r{g.allreduce(acc.st), TemperedSums::identity()};
-    if (Options::fixed_sums) {
-        double s = acc.ts, w1 = acc.tw1;
-        rebase_tempered_sums(s, w1, acc.st.nt_max, r.st.nt_max, tscale);
-        r.fixed = g.allreduce(TemperedSums{s, w1, 0.0, 0.0});
+    if constexpr (Options::fixed_sums) {
+        const FixedStats r = g.allreduce(FixedStats{acc.st, acc.ts, acc.tw1, tscale}, FixedStats::identity(tscale));
+        return {r.st, r.s, r.w1};
+    } else {
+        return {g.allreduce(acc.st), 0.0, 0.0};
     }
-    return r;
 }
 
 // Pass 1 over a row view (its first read of the row), reduced over the group.
@@ -618,23 +659,17 @@ __device__ __forceinline__ Pass1Result row_stats(const Group &g, View &view, con
     return reduce_stats<Options>(g, acc, tscale);
 }
 
-// What the loss, the row's outputs and the gradient take of a tempered solution, in fp32; worked
-// out from the fp64 solution by the group's solo (the fp64 logarithms are the costly part).
-struct TemperedRow {
-    float m1;           // E_r[z] - nt_max
-    float entropy;      // H(r)
-    float temperature;  // the row's T, as reported
-    float beta_log2e;   // the gradient's exponent scale (beta > 0)
-    float log2_s;       // log2 of r's normaliser (beta > 0)
-    bool uniform;       // beta = 0 (T = infinity): r = 1 / (V - 1) on every non-target
-};
-
-__device__ __forceinline__ TemperedRow tempered_row(const TemperedSolution &sol, float temperature) {
-    if (sol.beta > 0.0) {
-        return {static_cast<float>(sol.m1), static_cast<float>(log(sol.s) - sol.beta * sol.m1), temperature,
-                tempered_exponent_scale(sol.beta), static_cast<float>(log2(sol.s)), false};
+// Fixed-T LABO's row constants from its reduced pass-1 sums, worked out by every thread (the same
+// sums give every thread the same bits; no solo, no barrier). fp32 is enough here: the sums were
+// added up in fp64 and s >= 1 (the strongest non-target contributes 2^0), so log s is well
+// conditioned, and H = log s - beta m1 adds two non-negative terms (m1 <= 0).
+__device__ __forceinline__ TemperedRow fixed_tempered_row(const LossKernelParams &p, const Pass1Result &pass1) {
+    const float s = static_cast<float>(pass1.fixed_s);
+    const float m1 = static_cast<float>(pass1.fixed_w1) / s;
+    if (static_cast<double>(p.beta_fixed) > 0.0) {
+        return {m1, logf(s) - p.beta_fixed * m1, p.temperature, tempered_exponent_scale(p.beta_fixed), log2f(s), false};
     }
-    return {static_cast<float>(sol.m1), static_cast<float>(log(sol.s)), temperature, 0.f, 0.f, true};
+    return {m1, logf(s), p.temperature, 0.f, 0.f, true};
 }
 
 // What the gradient pass needs of a solved row, as the constants of its per-element arithmetic:
@@ -729,15 +764,9 @@ __device__ __forceinline__ GradientRule solve_row(const LossKernelParams &p, int
     } else {
         TemperedRow r;
         if constexpr (kLoss == RowLoss::kTemperedFixed) {
-            r = g.solo([&] {
-                return tempered_row({static_cast<double>(p.beta_fixed), pass1.fixed.s, pass1.fixed.w1 / pass1.fixed.s},
-                                    p.temperature);
-            });
+            r = fixed_tempered_row(p, pass1);
         } else {
-            const TemperedSolution solved = solve_budget<Tr>(p, g, view, target, st);
-            r = g.solo([&] {
-                return tempered_row(solved, solved.beta > 0.0 ? static_cast<float>(1.0 / solved.beta) : f_inf());
-            });
+            r = solve_budget<Tr>(p, g, view, target, st);
         }
         loss = log_s + (m - zy) + alpha * (zy - (st.nt_max + r.m1));  // st.nt_max + r.m1 = E_r[z]
         temperature = r.temperature;
