@@ -66,6 +66,7 @@ function(labo_add_cuda_emulator_tests library)
     "${_LABO_EMU_DIR}/error_test.cpp"
     "${_LABO_EMU_DIR}/reference_test.cpp"
     "${_LABO_EMU_DIR}/parity_test.cpp"
+    "${_LABO_EMU_DIR}/prefetch_test.cpp"
     ${generated}
     "${_LABO_EMU_NATIVE_DIR}/src/cpu/loss_cpu.cpp"
     "${_LABO_EMU_NATIVE_DIR}/src/cpu/row_scratch.cpp"
@@ -82,6 +83,9 @@ function(labo_add_cuda_emulator_tests library)
   # The emulated kernels run one fiber per GPU thread: -O1 keeps the build short at little cost;
   # no FMA contraction (the host compiler's default without -mfma, said explicitly).
   target_compile_options(labo_cuda_emulator_test PRIVATE -O1 -ffp-contract=off)
+  # The smem path's L2 prefetch of the next row (off in the shipped library until timed) is on for
+  # every loss here: the emulator checks that each prefetched address lies inside device memory.
+  target_compile_definitions(labo_cuda_emulator_test PRIVATE LABO_SMEM_PATH_L2_PREFETCH=2)
 
   add_test(NAME labo_cuda_emulator_test COMMAND labo_cuda_emulator_test)
   set_tests_properties(labo_cuda_emulator_test PROPERTIES TIMEOUT 600)

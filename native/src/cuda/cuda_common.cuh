@@ -270,6 +270,18 @@ __device__ __forceinline__ void async_copy_commit() {
 #endif
 }
 
+// A hint that the 128-byte line holding p is about to be read: the line is fetched into L2, no
+// register is written and nothing waits for it. The CUDA emulator checks the address only.
+__device__ __forceinline__ void prefetch_l2(const void *p) {
+#if defined(__CUDA_ARCH__)
+    asm volatile("prefetch.L2 [%0];\n" ::"l"(p));
+#elif defined(LABO_CUDA_EMULATOR)
+    ::emu::prefetch_l2(p);
+#else
+    (void)p;
+#endif
+}
+
 // Waits until at most N of this thread's committed groups are still in flight.
 template <int N>
 __device__ __forceinline__ void async_copy_wait_pending() {

@@ -909,6 +909,34 @@ __device__ __forceinline__ void write_gradient_and_prefetch(const GradientRule &
     }
 }
 
+// Whether the smem path warms L2 with the next row while the current one is reduced and solved:
+// right after a row's pass 1 the block issues one prefetch per 128-byte line of the next row, so
+// that its DRAM reads overlap the row's reductions and solve (during the budget rule's sweeps,
+// which run from shared memory, DRAM is otherwise idle) and the next sweep's copies find it in L2.
+// 0: never, 1: LABO's rows (fixed and budget), 2: every loss. A build-time setting until timed on
+// a GPU (bench/gpu/pack-variants.sh); the CUDA emulator's build turns it on for every loss, so that
+// the prefetched addresses are checked there.
+#ifndef LABO_SMEM_PATH_L2_PREFETCH
+#define LABO_SMEM_PATH_L2_PREFETCH 0
+#endif
+static_assert(LABO_SMEM_PATH_L2_PREFETCH >= 0 && LABO_SMEM_PATH_L2_PREFETCH <= 2, "LABO_SMEM_PATH_L2_PREFETCH: 0, 1 or 2");
+template <class Options>
+constexpr bool kPrefetchNextRow =
+    LABO_SMEM_PATH_L2_PREFETCH == 2 || (LABO_SMEM_PATH_L2_PREFETCH == 1 && Options::tempered);
+
+// One prefetch per 128-byte line of a row, the block's threads taking lines rank, rank + size, ...
+// The first line is addressed at the row's first byte, so that no address falls before the row.
+template <class Tr>
+__device__ __forceinline__ void prefetch_row_l2(const typename Tr::Storage *row, int64_t vocab, int rank, int size) {
+    constexpr uintptr_t kLine = 128;
+    const uintptr_t begin = reinterpret_cast<uintptr_t>(row);
+    const uintptr_t end = begin + static_cast<uintptr_t>(vocab) * sizeof(typename Tr::Storage);
+    const uintptr_t step = static_cast<uintptr_t>(size) * kLine;
+    for (uintptr_t a = (begin & ~(kLine - 1)) + static_cast<uintptr_t>(rank) * kLine; a < end; a += step) {
+        prefetch_l2(reinterpret_cast<const void *>(a < begin ? begin : a));
+    }
+}
+
 template <class Tr, class Options>
 __device__ __forceinline__ void pipelined_smem_rows(const LossKernelParams &p, float scale, float tscale,
                                                     const BlockGroup &g, uint4 *slots) {
@@ -935,6 +963,12 @@ __device__ __forceinline__ void pipelined_smem_rows(const LossKernelParams &p, f
 
     for (;;) {
         // Row `row` is in shared memory (unless ignored), its pass 1 in `stats`.
+        if constexpr (kPrefetchNextRow<Options>) {
+            const int64_t ahead = row + gridDim.x;
+            if (ahead < p.rows && !row_is_ignored(p, p.targets[ahead])) {
+                prefetch_row_l2<Tr>(logits + ahead * p.logits_stride, p.vocab, g.rank, g.size());
+            }
+        }
         GradientRule rule{};
         if (!ignored) {
             rule = solve_row<Tr, Options>(p, row, target, scale, g, view, reduce_stats<Options>(g, stats, tscale));

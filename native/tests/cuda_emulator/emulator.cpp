@@ -22,6 +22,7 @@
 //   error_test.cpp                       refusals: bad target, host pointers, misalignment, no rows
 //   reference_test.cpp                   every kernel path against an fp64 reference of METHOD.md
 //   parity_test.cpp                      the emulated CUDA backend against the CPU kernel
+//   prefetch_test.cpp                    the smem path's L2 prefetch of the next row: which rows, every line once
 //
 // What is modelled (and checked)
 //   - Every GPU thread is a fiber (ucontext) with its own stack; the blocks of a grid run one after
@@ -44,6 +45,8 @@
 //   - cp.async (sm_80+): a thread's asynchronous copies land only when it waits for them
 //     (cp.async.wait_group N makes all but its newest N committed groups, wait_all every copy), so
 //     reading a slot before the wait that covers its copy reads the old contents, as it may on a GPU.
+//   - prefetch.L2: no effect; the address must lie inside device memory, and is logged for the
+//     tests (take_l2_prefetches).
 //   - Launch configuration: grid >= 1, 1 <= block <= 1024, dynamic shared memory at most the opt-in
 //     limit (settable, to force the streaming path) and above 48 KiB only after
 //     cudaFuncSetAttribute(MaxDynamicSharedMemorySize) for that kernel; a violation refuses the
@@ -154,6 +157,7 @@ struct State {
     cudaError_t last_error = cudaSuccess;
     long long live_allocations = 0;
     long long launches = 0;
+    std::vector<const void *> prefetches;  // L2 prefetch hints issued by kernels, not yet taken
     int current_device = 0;
     // the running launch
     std::vector<Fiber> fibers;
@@ -381,6 +385,13 @@ void async_copy_wait_all() {
     async_copy_commit();
     async_copy_wait_group(0);
 }
+
+void prefetch_l2(const void *p) {
+    if (!inside_device_memory(reinterpret_cast<uintptr_t>(p), 1)) fault("L2 prefetch of %p, outside device memory", p);
+    state().prefetches.push_back(p);
+}
+
+std::vector<const void *> take_l2_prefetches() { return std::exchange(state().prefetches, {}); }
 
 void set_max_dynamic_smem(uintptr_t kernel, int bytes) { state().max_dynamic_smem[kernel] = bytes; }
 long long optin_shared_memory() { return state().optin_smem; }

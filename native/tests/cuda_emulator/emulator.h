@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 namespace emu {
 
@@ -16,6 +17,9 @@ void unregister_device_memory(const void *p);
 long long live_allocations();
 // Kernel launches so far (including refused ones).
 long long kernel_launches();
+// The addresses of the L2 prefetch hints kernels issued since the last call, in issue order (each
+// was checked to lie inside device memory).
+std::vector<const void *> take_l2_prefetches();
 
 // cudaDevAttrMaxSharedMemoryPerBlockOptin (default 232448, an H100's); returns the previous value.
 long long set_optin_shared_memory(long long bytes);

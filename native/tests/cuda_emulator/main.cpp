@@ -196,6 +196,7 @@ int main(int argc, char **argv) {
     timed("errors", [] { run_error_tests(); });
     timed("reference", [seed] { run_reference_tests(seed); });
     timed("parity with the CPU kernel", [seed] { run_parity_tests(seed); });
+    timed("L2 prefetch of the next row", [seed] { run_prefetch_tests(seed); });
 
     std::printf("%lld kernel launches emulated; seed %" PRIu64 "\n", emu::kernel_launches(), seed);
     std::printf("%d passed, %d failed\n", emutest::cases_passed(), emutest::cases_failed());

@@ -57,5 +57,6 @@ void run_reference_tests(uint64_t seed);
 void run_emulator_selftest();
 void run_error_tests();
 void run_parity_tests(uint64_t seed);
+void run_prefetch_tests(uint64_t seed);
 
 #endif  // LABO_TESTS_CUDA_EMULATOR_TEST_SUPPORT_H_

@@ -76,6 +76,9 @@ void async_copy_16(uint4 *shared_dst, const void *global_src);
 void async_copy_commit();
 void async_copy_wait_group(int pending);
 void async_copy_wait_all();
+// prefetch.L2: a hint with no effect on results; the address must lie inside device memory (the
+// kernels only prefetch rows they are about to read).
+void prefetch_l2(const void *p);
 template <class T, class P>
 inline T *aligned16(P *p) {
     check_vector_access(p);
