@@ -6,6 +6,9 @@ F.cross_entropy(label_smoothing); the eager LABO composite against the same refe
 timed baseline computes the same function); and the C ABI's error contract on the device.
 """
 import math
+import os
+import subprocess
+import sys
 
 import torch
 import torch.nn.functional as F
@@ -298,10 +301,22 @@ def check_deferred(lib, res, gen):
                                            target_errors=deferred))
     torch.cuda.current_stream().wait_stream(side)
     graph = torch.cuda.CUDAGraph()
-    with torch.cuda.graph(graph):
-        captured = lib.forward_backward_status(cfg, lib.args(
-            lc.DEVICE_CUDA, code, 64, vocab, zc.data_ptr(), yc.data_ptr(), lossc.data_ptr(), grad=gc.data_ptr(),
-            stream=stream_ptr(), target_errors=deferred))
+    refused, refusal, captured = None, "", None
+    try:
+        with torch.cuda.graph(graph):
+            # A reporting call waits on the host: refused before it enqueues anything.
+            refused = lib.forward_backward_status(cfg, lib.args(
+                lc.DEVICE_CUDA, code, 64, vocab, zc.data_ptr(), yc.data_ptr(), lossc.data_ptr(), grad=gc.data_ptr(),
+                stream=stream_ptr()))
+            refusal = lib.last_error()
+            captured = lib.forward_backward_status(cfg, lib.args(
+                lc.DEVICE_CUDA, code, 64, vocab, zc.data_ptr(), yc.data_ptr(), lossc.data_ptr(), grad=gc.data_ptr(),
+                stream=stream_ptr(), target_errors=deferred))
+    except RuntimeError as e:  # the capture was invalidated
+        res.expect("capture survives a refused reporting call and a deferred call", False, str(e)[:300])
+        return
+    res.expect("reporting call under capture: refused, naming the deferred mode",
+               refused == lc.INVALID_ARGUMENT and "LABO_TARGET_ERRORS_DEFERRED" in refusal, f"status {refused}: {refusal}")
     res.expect("deferred call captured in a CUDA graph", captured == lc.OK, lib.last_error() if captured else "")
     if captured != lc.OK:
         return
@@ -323,6 +338,15 @@ def check_deferred(lib, res, gen):
     res.expect("graph replay with a bad target: the take reports targets[5], nothing written",
                st == lc.INVALID_ARGUMENT and "targets[5] = -9" in msg and bool(torch.isnan(gc).all()),
                f"status {st}: {msg}")
+    # A process whose very first call is captured: the device's record is made during the capture.
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "capture_first_call.py")
+    try:
+        run = subprocess.run([sys.executable, script, lib.path], capture_output=True, text=True, timeout=120)
+        out = (run.stdout + run.stderr).strip()
+        res.expect("first call of a process captured in a CUDA graph, replays equal eager calls", run.returncode == 0,
+                   out[-300:])
+    except subprocess.TimeoutExpired:
+        res.expect("first call of a process captured in a CUDA graph, replays equal eager calls", False, "timed out")
 
 
 def check_large_index(lib, res, gen):

@@ -79,6 +79,7 @@ class LaboLib:
     """liblabo.so loaded with ctypes; pointers are plain integers (data_ptr() of a tensor)."""
 
     def __init__(self, path):
+        self.path = path
         lib = ctypes.CDLL(path)
         vp, i32, i64 = ctypes.c_void_p, ctypes.c_int32, ctypes.c_int64
         sig = {

@@ -8,6 +8,8 @@
 #   python  gpu_check.py: correctness against fp64 and PyTorch, then timings
 #   builds  only when the pack holds variants (bench/gpu/pack-variants.sh): compare_builds.py times
 #           them side by side with the packed library
+#   profile only with PROFILE=1: bench/gpu/profile-kernels.sh (Nsight Compute, one launch per case of
+#           its CASES, stall reasons included) into $OUT/ncu.txt, in the same device call
 # Results go to $OUT: check.log (every stage's output), gpu_check.md, gpu_check.json, summary.txt,
 # gpu_check.png and, with variants, compare_builds.md; the short table is printed last. Exit status: 0 only if every stage passed.
 # On a machine without a GPU the same script runs too: the Java tests skip their GPU half, and
@@ -23,6 +25,7 @@ ENV_S=${ENV_S:-45}
 JAVA_S=${JAVA_S:-150}
 PYTHON_S=${PYTHON_S:-330}
 BUILDS_S=${BUILDS_S:-150}
+PROFILE_S=${PROFILE_S:-150}
 TIMING_BUDGET_S=${TIMING_BUDGET_S:-200}
 PYTHON=${PYTHON:-python3}  # on the device machine, the python3 that holds PyTorch
 
@@ -70,6 +73,10 @@ compare_builds() {
   PYTHONUNBUFFERED=1 "$PYTHON" bench/gpu/compare_builds.py "${args[@]}" --out "$OUT"
 }
 
+profile_kernels() {
+  bash bench/gpu/profile-kernels.sh
+}
+
 if [[ ! -x "$PACK/jre/bin/java" || ! -f "$PACK/lib/labo4j.jar" ]]; then
   echo "no pack at $PACK: run bash bench/gpu/pack.sh here first, and carry it (carry: [\"$PACK\"])" >&2
   exit 2
@@ -90,11 +97,12 @@ if ! grep -q 'libgomp\.so\.1 ' <<<"$(ldconfig -p 2>/dev/null)"; then
 fi
 # Functions run in a child bash so that timeout can stop them.
 export PACK OUT LIB TIMING_BUDGET_S PYTHON
-export -f env_info java_tests python_checks compare_builds
+export -f env_info java_tests python_checks compare_builds profile_kernels
 stage env "$ENV_S" bash -c env_info
 stage java "$JAVA_S" bash -c java_tests
 stage python "$PYTHON_S" bash -c python_checks
 if compgen -G "$PACK/variants/*.so.gz" >/dev/null; then stage builds "$BUILDS_S" bash -c compare_builds; fi
+if [[ ${PROFILE:-0} == 1 ]]; then stage profile "$PROFILE_S" bash -c profile_kernels; fi
 
 echo
 echo "=== stages"

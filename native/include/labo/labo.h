@@ -74,7 +74,8 @@ typedef enum labo_reduction {
  * then writes nothing (no loss, no gradient, in-place logits unchanged). The CPU always reports.
  */
 typedef enum labo_target_errors {
-    LABO_TARGET_ERRORS_REPORT = 0,  /* the call waits for its target check and returns INVALID_ARGUMENT */
+    LABO_TARGET_ERRORS_REPORT = 0,  /* the call waits for its target check and returns INVALID_ARGUMENT;
+                                       refused (INVALID_ARGUMENT) on a stream being captured */
     LABO_TARGET_ERRORS_DEFERRED = 1 /* the call never waits for the device, as capture in a CUDA graph
                                        needs; the first bad target is kept on the device for
                                        labo_cuda_take_target_error (labo_cuda.h) */

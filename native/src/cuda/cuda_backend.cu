@@ -14,7 +14,9 @@
 //      output, no in-place logits change). The kernels run right behind the check; the host does
 //      not wait for them.
 // With deferred target errors (LABO_TARGET_ERRORS_DEFERRED) there is no copy and no wait: a bad
-// target goes to the device's record (target_error_record.cuh) instead, and the call never blocks.
+// target goes to the device's record (target_error_record.cuh) instead, and the call never blocks,
+// so that it can be captured into a CUDA graph. A reporting call on a stream being captured is
+// refused before anything is enqueued: its wait would invalidate the capture.
 #include <cstddef>
 #include <cstdint>
 
@@ -157,6 +159,19 @@ labo_status cuda_loss_forward_backward(const LossProblem &pr) {
     }
     status = check_pointers(pr, elem);
     if (status != LABO_STATUS_OK) return status;
+    const bool deferred = pr.target_errors == LABO_TARGET_ERRORS_DEFERRED;
+    if (!deferred) {
+        cudaStreamCaptureStatus capture = cudaStreamCaptureStatusNone;
+        const cudaError_t error = cudaStreamIsCapturing(stream, &capture);
+        if (error != cudaSuccess) return report_cuda_error(error, "cudaStreamIsCapturing");
+        if (capture != cudaStreamCaptureStatusNone) {
+            return set_error(LABO_STATUS_INVALID_ARGUMENT,
+                             "the stream is being captured into a CUDA graph, and a call that reports target "
+                             "errors waits on the host for its target check, which a capture cannot hold: use "
+                             "target_errors = LABO_TARGET_ERRORS_DEFERRED (labo_cuda_take_target_error reports "
+                             "a bad target after the replay)");
+        }
+    }
 
     // Workspace: [header | row losses (MEAN/SUM) | first-stage partials (MEAN/SUM)].
     const size_t rows = static_cast<size_t>(pr.rows);
@@ -174,7 +189,6 @@ labo_status cuda_loss_forward_backward(const LossProblem &pr) {
 
     // Target check and the header's way back (or, deferred, the device's record); the kernels
     // follow without waiting for it.
-    const bool deferred = pr.target_errors == LABO_TARGET_ERRORS_DEFERRED;
     cuda::CallReadback readback;
     cuda::TargetErrorRecord *record = nullptr;
     status = deferred ? cuda::target_error_record(pr.device_index, &record) : readback.acquire(pr.device_index);

@@ -32,16 +32,28 @@ labo_status target_error_record(int device, TargetErrorRecord **out) {
         *out = found->second;
         return LABO_STATUS_OK;
     }
+    // The first use may come from a call being captured into a CUDA graph. Capture forbids
+    // allocations and waits in the capturing thread (and a capture in another thread forbids them
+    // in every thread) unless the thread relaxes its capture mode, and the legacy default stream
+    // would join or break the capture: so the record is allocated in relaxed mode and zeroed on a
+    // stream of its own, outside any capture, before the call that needs it is enqueued.
+    cudaStreamCaptureMode mode = cudaStreamCaptureModeRelaxed;
+    cudaError_t error = cudaThreadExchangeStreamCaptureMode(&mode);
+    if (error != cudaSuccess) return report_cuda_error(error, "cudaThreadExchangeStreamCaptureMode");
     void *record = nullptr;
-    cudaError_t error = cudaMalloc(&record, sizeof(TargetErrorRecord));
-    if (error != cudaSuccess) return report_cuda_error(error, "cudaMalloc(target error record)");
-    // Zeroed before any call can use it: the legacy default stream waits for the copy.
-    error = cudaMemsetAsync(record, 0, sizeof(TargetErrorRecord), nullptr);
-    if (error == cudaSuccess) error = cudaStreamSynchronize(nullptr);
-    if (error != cudaSuccess) {
-        (void)cudaFree(record);
-        return report_cuda_error(error, "zeroing the target error record");
+    cudaStream_t zeroing = nullptr;
+    error = cudaMalloc(&record, sizeof(TargetErrorRecord));
+    const char *what = "cudaMalloc(target error record)";
+    if (error == cudaSuccess) {
+        what = "zeroing the target error record";
+        error = cudaStreamCreateWithFlags(&zeroing, cudaStreamNonBlocking);
+        if (error == cudaSuccess) error = cudaMemsetAsync(record, 0, sizeof(TargetErrorRecord), zeroing);
+        if (error == cudaSuccess) error = cudaStreamSynchronize(zeroing);
+        if (zeroing != nullptr) (void)cudaStreamDestroy(zeroing);
+        if (error != cudaSuccess) (void)cudaFree(record);
     }
+    (void)cudaThreadExchangeStreamCaptureMode(&mode);  // the thread's own mode back
+    if (error != cudaSuccess) return report_cuda_error(error, what);
     *out = static_cast<TargetErrorRecord *>(record);
     by_device.emplace(device, *out);
     return LABO_STATUS_OK;

@@ -18,7 +18,8 @@ struct TargetErrorRecord {
     long long ignore_index;
 };
 
-// The record of `device`, which must be the current device; made and zeroed on first use.
+// The record of `device`, which must be the current device; made and zeroed on first use, also
+// when that use is a call being captured into a CUDA graph (the capture stays valid).
 labo_status target_error_record(int device, TargetErrorRecord **out);
 
 // Waits for all work on `device` (the current device), then reports and clears its record:

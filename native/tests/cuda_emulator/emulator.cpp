@@ -47,6 +47,9 @@
 //     reading a slot before the wait that covers its copy reads the old contents, as it may on a GPU.
 //   - prefetch.L2: no effect; the address must lie inside device memory, and is logged for the
 //     tests (take_l2_prefetches).
+//   - Stream capture (begin_capture / end_capture, as cudaStreamBeginCapture in global mode): the
+//     calls a capture forbids (allocations, frees and waits outside relaxed mode, the legacy
+//     stream) fail as on a GPU and invalidate it; streams are otherwise handles only.
 //   - Launch configuration: grid >= 1, 1 <= block <= 1024, dynamic shared memory at most the opt-in
 //     limit (settable, to force the streaming path) and above 48 KiB only after
 //     cudaFuncSetAttribute(MaxDynamicSharedMemorySize) for that kernel; a violation refuses the
@@ -172,6 +175,11 @@ struct State {
     unsigned barrier_arrived = 0;
     bool faulted = false;
     uint64_t schedule_state = 0;  // 0: thread index order
+    // stream capture (begin_capture)
+    bool capturing = false;
+    bool capture_invalidated = false;
+    const void *capture_stream = nullptr;
+    int capture_mode = 0;  // this (the only host) thread's cudaStreamCaptureMode
 };
 
 State &state() {
@@ -448,6 +456,38 @@ void register_device_memory(const void *p, size_t bytes) {
 void unregister_device_memory(const void *p) { state().device_ranges.erase(reinterpret_cast<uintptr_t>(p)); }
 long long live_allocations() { return state().live_allocations; }
 long long kernel_launches() { return state().launches; }
+
+void begin_capture(const void *stream) {
+    State &s = state();
+    s.capturing = true;
+    s.capture_invalidated = false;
+    s.capture_stream = stream;
+}
+
+bool end_capture() {
+    State &s = state();
+    const bool valid = s.capturing && !s.capture_invalidated;
+    s.capturing = false;
+    s.capture_invalidated = false;
+    s.capture_stream = nullptr;
+    return valid;
+}
+
+// The rules of a capture in global mode: a call that breaks one fails and invalidates the capture.
+// `unsafe`: an allocation, free or wait (allowed in relaxed mode); `stream`: the stream the call
+// uses or waits for (`uses_stream` false: none).
+static cudaError_t capture_rule(bool unsafe, bool uses_stream, const void *stream) {
+    State &s = state();
+    if (!s.capturing) return cudaSuccess;
+    cudaError_t error = cudaSuccess;
+    if (uses_stream && stream == nullptr && s.capture_stream != nullptr) {
+        error = cudaErrorStreamCaptureImplicit;  // the legacy stream would join the capture
+    } else if (unsafe && (s.capture_mode != cudaStreamCaptureModeRelaxed || (uses_stream && stream == s.capture_stream))) {
+        error = cudaErrorStreamCaptureUnsupported;
+    }
+    if (error != cudaSuccess) s.capture_invalidated = true;
+    return error;
+}
 long long set_optin_shared_memory(long long bytes) { return std::exchange(state().optin_smem, bytes); }
 void set_schedule_seed(uint64_t seed) { state().schedule_state = seed; }
 
@@ -462,6 +502,8 @@ const char *cudaGetErrorString(cudaError_t e) {
         case cudaErrorInvalidValue: return "invalid argument";
         case cudaErrorInvalidConfiguration: return "invalid configuration argument";
         case 719: return "unspecified launch failure";
+        case cudaErrorStreamCaptureUnsupported: return "operation not permitted when stream is capturing";
+        case cudaErrorStreamCaptureImplicit: return "operation would make the legacy stream depend on a capturing blocking stream";
         default: return "emulated error";
     }
 }
@@ -471,6 +513,8 @@ const char *cudaGetErrorName(cudaError_t e) {
         case cudaErrorInvalidValue: return "cudaErrorInvalidValue";
         case cudaErrorInvalidConfiguration: return "cudaErrorInvalidConfiguration";
         case 719: return "cudaErrorLaunchFailure";
+        case cudaErrorStreamCaptureUnsupported: return "cudaErrorStreamCaptureUnsupported";
+        case cudaErrorStreamCaptureImplicit: return "cudaErrorStreamCaptureImplicit";
         default: return "cudaErrorEmulated";
     }
 }
@@ -512,7 +556,7 @@ cudaError_t cudaDeviceGetAttribute(int *value, cudaDeviceAttr attribute, int dev
     }
     return cudaSuccess;
 }
-cudaError_t cudaMallocAsync(void **p, size_t bytes, cudaStream_t) {
+static cudaError_t allocate(void **p, size_t bytes) {
     const size_t rounded = bytes == 0 ? 256 : (bytes + 255) / 256 * 256;
     *p = std::aligned_alloc(256, rounded);
     if (*p == nullptr) return cudaErrorMemoryAllocation;
@@ -521,8 +565,15 @@ cudaError_t cudaMallocAsync(void **p, size_t bytes, cudaStream_t) {
     ++state().live_allocations;
     return cudaSuccess;
 }
-cudaError_t cudaMalloc(void **p, size_t bytes) { return cudaMallocAsync(p, bytes, nullptr); }
-cudaError_t cudaFreeAsync(void *p, cudaStream_t) {
+cudaError_t cudaMallocAsync(void **p, size_t bytes, cudaStream_t stream) {
+    const cudaError_t error = emu::capture_rule(false, true, stream);
+    return error != cudaSuccess ? error : allocate(p, bytes);
+}
+cudaError_t cudaMalloc(void **p, size_t bytes) {
+    const cudaError_t error = emu::capture_rule(true, false, nullptr);
+    return error != cudaSuccess ? error : allocate(p, bytes);
+}
+static cudaError_t release(void *p) {
     if (p == nullptr) return cudaSuccess;
     if (!emu::is_device_pointer(p)) return cudaErrorInvalidValue;
     emu::unregister_device_memory(p);
@@ -530,13 +581,22 @@ cudaError_t cudaFreeAsync(void *p, cudaStream_t) {
     --state().live_allocations;
     return cudaSuccess;
 }
-cudaError_t cudaFree(void *p) { return cudaFreeAsync(p, nullptr); }
-cudaError_t cudaMemsetAsync(void *p, int value, size_t bytes, cudaStream_t) {
+cudaError_t cudaFreeAsync(void *p, cudaStream_t stream) {
+    const cudaError_t error = emu::capture_rule(false, true, stream);
+    return error != cudaSuccess ? error : release(p);
+}
+cudaError_t cudaFree(void *p) {
+    const cudaError_t error = emu::capture_rule(true, false, nullptr);
+    return error != cudaSuccess ? error : release(p);
+}
+cudaError_t cudaMemsetAsync(void *p, int value, size_t bytes, cudaStream_t stream) {
+    if (const cudaError_t error = emu::capture_rule(false, true, stream); error != cudaSuccess) return error;
     if (bytes > 0 && !emu::inside_device_memory(reinterpret_cast<uintptr_t>(p), bytes)) return cudaErrorInvalidValue;
     std::memset(p, value, bytes);
     return cudaSuccess;
 }
-cudaError_t cudaMemcpyAsync(void *dst, const void *src, size_t bytes, cudaMemcpyKind kind, cudaStream_t) {
+cudaError_t cudaMemcpyAsync(void *dst, const void *src, size_t bytes, cudaMemcpyKind kind, cudaStream_t stream) {
+    if (const cudaError_t error = emu::capture_rule(false, true, stream); error != cudaSuccess) return error;
     const bool dst_device = kind == cudaMemcpyHostToDevice || kind == cudaMemcpyDeviceToDevice;
     const bool src_device = kind == cudaMemcpyDeviceToHost || kind == cudaMemcpyDeviceToDevice;
     if (bytes > 0 && dst_device && !emu::inside_device_memory(reinterpret_cast<uintptr_t>(dst), bytes)) return cudaErrorInvalidValue;
@@ -544,16 +604,50 @@ cudaError_t cudaMemcpyAsync(void *dst, const void *src, size_t bytes, cudaMemcpy
     std::memcpy(dst, src, bytes);
     return cudaSuccess;
 }
-cudaError_t cudaStreamSynchronize(cudaStream_t) { return cudaSuccess; }
-cudaError_t cudaDeviceSynchronize() { return cudaSuccess; }  // launches run to completion when made
+cudaError_t cudaStreamSynchronize(cudaStream_t stream) { return emu::capture_rule(true, true, stream); }
+// launches run to completion when made
+cudaError_t cudaDeviceSynchronize() { return emu::capture_rule(true, true, state().capture_stream); }
+struct emu_stream {
+    unsigned flags;
+};
+cudaError_t cudaStreamCreateWithFlags(cudaStream_t *stream, unsigned flags) {
+    if (stream == nullptr) return cudaErrorInvalidValue;
+    *stream = new emu_stream{flags};
+    return cudaSuccess;
+}
+cudaError_t cudaStreamDestroy(cudaStream_t stream) {
+    if (stream == nullptr || stream == state().capture_stream) return cudaErrorInvalidValue;
+    delete static_cast<emu_stream *>(stream);
+    return cudaSuccess;
+}
+cudaError_t cudaStreamIsCapturing(cudaStream_t stream, cudaStreamCaptureStatus *status) {
+    if (status == nullptr) return cudaErrorInvalidValue;
+    *status = cudaStreamCaptureStatusNone;
+    const emu::State &s = state();
+    // Asked of the legacy stream while a blocking stream captures: an error, but the query breaks nothing.
+    if (s.capturing && stream == nullptr && s.capture_stream != nullptr) return cudaErrorStreamCaptureImplicit;
+    if (s.capturing && stream == s.capture_stream) {
+        *status = s.capture_invalidated ? cudaStreamCaptureStatusInvalidated : cudaStreamCaptureStatusActive;
+    }
+    return cudaSuccess;
+}
+cudaError_t cudaThreadExchangeStreamCaptureMode(cudaStreamCaptureMode *mode) {
+    if (mode == nullptr) return cudaErrorInvalidValue;
+    const int previous = state().capture_mode;
+    state().capture_mode = *mode;
+    *mode = static_cast<cudaStreamCaptureMode>(previous);
+    return cudaSuccess;
+}
 struct emu_event {
     bool recorded = false;
 };
 cudaError_t cudaHostAlloc(void **p, size_t bytes, unsigned) {
+    if (const cudaError_t error = emu::capture_rule(true, false, nullptr); error != cudaSuccess) return error;
     *p = std::malloc(bytes > 0 ? bytes : 1);
     return *p != nullptr ? cudaSuccess : cudaErrorMemoryAllocation;
 }
 cudaError_t cudaFreeHost(void *p) {
+    if (const cudaError_t error = emu::capture_rule(true, false, nullptr); error != cudaSuccess) return error;
     std::free(p);
     return cudaSuccess;
 }
@@ -566,7 +660,10 @@ cudaError_t cudaEventRecord(cudaEvent_t event, cudaStream_t) {
     event->recorded = true;
     return cudaSuccess;
 }
-cudaError_t cudaEventSynchronize(cudaEvent_t event) { return event != nullptr ? cudaSuccess : cudaErrorInvalidValue; }
+cudaError_t cudaEventSynchronize(cudaEvent_t event) {
+    if (const cudaError_t error = emu::capture_rule(true, false, nullptr); error != cudaSuccess) return error;
+    return event != nullptr ? cudaSuccess : cudaErrorInvalidValue;
+}
 cudaError_t cudaEventDestroy(cudaEvent_t event) {
     delete event;
     return cudaSuccess;

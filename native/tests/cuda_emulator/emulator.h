@@ -24,6 +24,11 @@ std::vector<const void *> take_l2_prefetches();
 // cudaDevAttrMaxSharedMemoryPerBlockOptin (default 232448, an H100's); returns the previous value.
 long long set_optin_shared_memory(long long bytes);
 
+// A stream capture (as cudaStreamBeginCapture in global mode) of `stream`, until end_capture(),
+// which says whether the capture is still valid (no call broke a rule of capture meanwhile).
+void begin_capture(const void *stream);
+bool end_capture();
+
 // Threads run one at a time between synchronisation points. The order in which runnable threads
 // continue, and the warp or thread of each block held back while others can run, are drawn from
 // this seed (0: thread index order, nothing held back).

@@ -1,8 +1,11 @@
 // The emulated CUDA backend's refusals: a bad target (INVALID_ARGUMENT with the row and value, no
-// output written, workspace freed), host pointers, a misaligned operand; and a call with no rows.
+// output written, workspace freed), host pointers, a misaligned operand, a call with no rows; calls
+// on a stream being captured into a CUDA graph; deferred target errors.
 #include <cstdio>
 #include <cstring>
 #include <vector>
+
+#include <cuda_runtime.h>
 
 #include "cuda/target_error_record.cuh"
 #include "emulator.h"
@@ -82,6 +85,56 @@ void run_error_tests() {
         check(std::memcmp(logits_before.data(), big.data(), big.size()) == 0, "in-place logits changed despite the bad target");
         check(std::memcmp(loss_before.data(), row_loss.data(), row_loss.size()) == 0, "row losses written despite the bad target");
         check(std::memcmp(t_before.data(), row_t.data(), row_t.size()) == 0, "row temperatures written despite the bad target");
+    }
+    emutest::end_case();
+
+    // Stream capture (a CUDA graph): a reporting call waits on the host and is refused before it
+    // enqueues anything; a deferred call is captured, and when it is the process's first deferred
+    // call, the device's target error record is made during the capture without breaking it.
+    // (Before the deferred cases below: no record may exist yet.)
+    emutest::begin_case("[errors: stream capture]");
+    {
+        int64_t good[N] = {1, -100, 9, 0};
+        emutest::DeviceBuffer good_targets(N * 8), captured_grad(N * V * 4), captured_loss(4);
+        std::memcpy(good_targets.data(), good, sizeof good);
+        cudaStream_t stream = nullptr;
+        check(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking) == cudaSuccess, "stream not made");
+        labo::LossProblem c = pr;
+        c.targets = static_cast<const int64_t *>(good_targets.data());
+        c.smoothing = LABO_SMOOTHING_TEMPERED;
+        c.temperature_rule = LABO_TEMPERATURE_BUDGET;
+        c.alpha = 0.1f;
+        c.budget_epsilon = 0.5f;
+        c.stream = stream;
+        c.grad = captured_grad.data();
+        c.loss = static_cast<float *>(captured_loss.data());
+        const long long launches = emu::kernel_launches(), allocations = emu::live_allocations();
+        emu::begin_capture(stream);
+        labo_status st = labo::cuda_loss_forward_backward(c);
+        check(st == LABO_STATUS_INVALID_ARGUMENT &&
+                  emutest::last_error().find("LABO_TARGET_ERRORS_DEFERRED") != std::string::npos,
+              "reporting call under capture: status %d, %s", static_cast<int>(st), emutest::last_error().c_str());
+        check(emu::kernel_launches() == launches && emu::live_allocations() == allocations,
+              "the refused call enqueued work (%lld launches, %lld allocations)", emu::kernel_launches() - launches,
+              emu::live_allocations() - allocations);
+        c.target_errors = LABO_TARGET_ERRORS_DEFERRED;
+        st = labo::cuda_loss_forward_backward(c);
+        check(st == LABO_STATUS_OK, "deferred call under capture: status %d, %s", static_cast<int>(st),
+              emutest::last_error().c_str());
+        check(emu::live_allocations() == allocations + 1, "%lld allocations kept; expected the record alone",
+              emu::live_allocations() - allocations);
+        check(emu::end_capture(), "the deferred call invalidated the capture");
+        // What the captured call wrote equals a reporting call's, made outside the capture.
+        c.target_errors = LABO_TARGET_ERRORS_REPORT;
+        c.grad = grad.data();
+        c.loss = static_cast<float *>(loss.data());
+        st = labo::cuda_loss_forward_backward(c);
+        check(st == LABO_STATUS_OK, "reporting call after the capture: status %d, %s", static_cast<int>(st),
+              emutest::last_error().c_str());
+        check(std::memcmp(captured_grad.data(), grad.data(), grad.size()) == 0 &&
+                  std::memcmp(captured_loss.data(), loss.data(), loss.size()) == 0,
+              "the captured call's loss or gradient differs from a reporting call's");
+        check(cudaStreamDestroy(stream) == cudaSuccess, "stream not destroyed");
     }
     emutest::end_case();
 

@@ -43,7 +43,9 @@ enum cudaError_t {
     cudaErrorInsufficientDriver = 35,
     cudaErrorNoDevice = 100,
     cudaErrorSystemDriverMismatch = 803,
-    cudaErrorCompatNotSupportedOnDevice = 804
+    cudaErrorCompatNotSupportedOnDevice = 804,
+    cudaErrorStreamCaptureUnsupported = 900,
+    cudaErrorStreamCaptureImplicit = 906
 };
 
 namespace emu {
@@ -189,6 +191,23 @@ cudaError_t cudaMemsetAsync(void *, int, size_t, cudaStream_t);
 cudaError_t cudaMemcpyAsync(void *, const void *, size_t, cudaMemcpyKind, cudaStream_t);
 cudaError_t cudaStreamSynchronize(cudaStream_t);
 cudaError_t cudaDeviceSynchronize();
+// Streams are handles only (every call completes when made). Stream capture is modelled for the
+// rules a CUDA graph capture in global mode imposes (emu::begin_capture): while a stream captures,
+// a thread not in relaxed mode may not allocate, free or wait (cudaMalloc, cudaFree, cudaHostAlloc,
+// cudaFreeHost, cudaStreamSynchronize, cudaDeviceSynchronize, cudaEventSynchronize); no thread
+// may wait for the capturing stream, nor use the legacy default stream (NULL). Such a call fails
+// with the error CUDA gives and invalidates the capture, as on a GPU.
+enum { cudaStreamDefault = 0, cudaStreamNonBlocking = 1 };
+enum cudaStreamCaptureStatus {
+    cudaStreamCaptureStatusNone = 0,
+    cudaStreamCaptureStatusActive = 1,
+    cudaStreamCaptureStatusInvalidated = 2
+};
+enum cudaStreamCaptureMode { cudaStreamCaptureModeGlobal = 0, cudaStreamCaptureModeThreadLocal = 1, cudaStreamCaptureModeRelaxed = 2 };
+cudaError_t cudaStreamCreateWithFlags(cudaStream_t *, unsigned);
+cudaError_t cudaStreamDestroy(cudaStream_t);
+cudaError_t cudaStreamIsCapturing(cudaStream_t, cudaStreamCaptureStatus *);
+cudaError_t cudaThreadExchangeStreamCaptureMode(cudaStreamCaptureMode *);
 // Pinned host memory is plain host memory here; events complete when recorded (every call is
 // synchronous), but recording and waiting on an event that was never created is refused.
 typedef struct emu_event *cudaEvent_t;
