@@ -25,7 +25,7 @@ ENV_S=${ENV_S:-45}
 JAVA_S=${JAVA_S:-150}
 PYTHON_S=${PYTHON_S:-330}
 BUILDS_S=${BUILDS_S:-150}
-PROFILE_S=${PROFILE_S:-150}
+PROFILE_S=${PROFILE_S:-240}
 TIMING_BUDGET_S=${TIMING_BUDGET_S:-200}
 PYTHON=${PYTHON:-python3}  # on the device machine, the python3 that holds PyTorch
 
