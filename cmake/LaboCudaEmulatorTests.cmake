@@ -85,7 +85,9 @@ function(labo_add_cuda_emulator_tests library)
   target_compile_options(labo_cuda_emulator_test PRIVATE -O1 -ffp-contract=off)
   # The smem path's L2 prefetch of the next row (off in the shipped library until timed) is on for
   # every loss here: the emulator checks that each prefetched address lies inside device memory.
-  target_compile_definitions(labo_cuda_emulator_test PRIVATE LABO_SMEM_PATH_L2_PREFETCH=2)
+  # Likewise the blocks sized in whole warps (LABO_SMEM_PATH_FILL_WARPS), so that blocks whose size
+  # is not a power of two run here.
+  target_compile_definitions(labo_cuda_emulator_test PRIVATE LABO_SMEM_PATH_L2_PREFETCH=2 LABO_SMEM_PATH_FILL_WARPS=1)
 
   add_test(NAME labo_cuda_emulator_test COMMAND labo_cuda_emulator_test)
   set_tests_properties(labo_cuda_emulator_test PROPERTIES TIMEOUT 600)

@@ -34,3 +34,11 @@ for spec in "$@"; do
   gzip -9 -c "$build/liblabo.so" > "$OUT/$name.so.gz"
   echo "$name: ${spec#*=} ($(du -h "$OUT/$name.so.gz" | cut -f1))" | tee -a "$OUT/VARIANTS.txt"
 done
+# A device call carries the tracked tree and the pack together, at most 64 MiB.
+pack_kib=$(du -sk bench/gpu-pack | cut -f1)
+tree_kib=$(( $(git ls-files -z | xargs -0 du -cb 2>/dev/null | tail -n 1 | cut -f1) / 1024 ))
+echo "pack with variants: $((pack_kib / 1024)) MiB, tracked tree: $((tree_kib / 1024)) MiB (a device call carries at most 64 MiB)"
+if (( pack_kib + tree_kib > 64 * 1024 )); then
+  echo "pack-variants.sh: too large to travel; make fewer variants" >&2
+  exit 1
+fi

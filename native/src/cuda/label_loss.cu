@@ -1048,6 +1048,14 @@ __global__ void __launch_bounds__(kWarpPathThreads) label_loss_warp_kernel(const
 #ifndef LABO_SMEM_PATH_MIN_BLOCKS_16BIT
 #define LABO_SMEM_PATH_MIN_BLOCKS_16BIT 2
 #endif
+// Whether choose_path's halved blocks then grow back, in whole warps, to fill the register budget
+// for the rows that shared memory holds: bf16 at V = 32000 would run 3 blocks of 320 threads (30
+// warps a multiprocessor) instead of 3 of 256 (24), fp32 at V = 8192 6 of 160 instead of 6 of 128.
+// Off until timed on a GPU (bench/gpu/pack-variants.sh); the CUDA emulator's build turns it on, so
+// that blocks whose size is not a power of two are checked there.
+#ifndef LABO_SMEM_PATH_FILL_WARPS
+#define LABO_SMEM_PATH_FILL_WARPS 0
+#endif
 constexpr int smem_path_max_threads(int vec) { return vec == 4 ? LABO_SMEM_PATH_THREADS_32BIT : LABO_SMEM_PATH_THREADS_16BIT; }
 constexpr int smem_path_min_blocks(int vec) { return vec == 4 ? LABO_SMEM_PATH_MIN_BLOCKS_32BIT : LABO_SMEM_PATH_MIN_BLOCKS_16BIT; }
 
@@ -1146,6 +1154,11 @@ labo_status choose_path(int vec, int64_t vocab, int device, Path *path) {
         const int64_t rows_per_sm = per_sm / (smem + kDriverSharedMemoryPerBlock);
         const int64_t thread_budget = static_cast<int64_t>(most) * smem_path_min_blocks(vec);
         while (threads > 128 && rows_per_sm * threads > thread_budget) threads /= 2;
+        if (LABO_SMEM_PATH_FILL_WARPS && rows_per_sm > 0) {
+            const int64_t fill = thread_budget / rows_per_sm / kWarpSize * kWarpSize;
+            const int64_t cap = want > most ? most : want;
+            if (fill > threads) threads = static_cast<int>(fill < cap ? fill : cap);
+        }
         path->threads = threads;
         path->smem = static_cast<size_t>(smem);
     } else {
@@ -1226,6 +1239,11 @@ labo_status launch_label_loss(const LossKernelParams &params, labo_dtype dtype, 
             return launch_typed<Float16Traits>(params, device, stream);
     }
     return set_error(LABO_STATUS_UNSUPPORTED, "dtype %d is not supported by the CUDA backend", static_cast<int>(dtype));
+}
+
+int label_loss_block_threads(labo_dtype dtype, int64_t vocab, int device) {
+    Path path;
+    return choose_path(vec_of(dtype), vocab, device, &path) == LABO_STATUS_OK ? path.threads : 0;
 }
 
 const char *label_loss_path(labo_dtype dtype, int64_t vocab, int device) {

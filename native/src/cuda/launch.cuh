@@ -63,6 +63,8 @@ labo_status launch_label_loss(const LossKernelParams &params, labo_dtype dtype, 
 // Exposed for tests and reports: which path a row of `vocab` elements of `dtype` takes on `device`.
 // Returns a static string: "warp4x1" .. "warp32x8" (lanes x chunks per lane), "block-smem", "block-stream".
 const char *label_loss_path(labo_dtype dtype, int64_t vocab, int device);
+// Exposed for tests: the threads of a block of that path (0 if the device cannot be queried).
+int label_loss_block_threads(labo_dtype dtype, int64_t vocab, int device);
 
 // ---- loss_reduce.cu ---------------------------------------------------------------------------
 // Maximum number of first-stage partials; the workspace holds that many doubles.

@@ -443,6 +443,21 @@ void run_reference_tests(uint64_t seed) {
     run_case({LABO_DTYPE_FLOAT32, uniform(30000, 31000), 5, PHASED, kConfigs[8], next_seed()});
     run_case({LABO_DTYPE_BFLOAT16, uniform(60000, 62000), 5, INPLACE, kConfigs[3], next_seed()});
 
+    // Shared-memory blocks sized in whole warps (LABO_SMEM_PATH_FILL_WARPS, on in this build): rows
+    // that three (bf16, V ~ 32000) or six (fp32, V ~ 8200) at a time fill a multiprocessor's shared
+    // memory get blocks of 320 and 160 threads, not powers of two; more rows than resident blocks.
+    emutest::begin_case("reference: shared-memory blocks in whole warps");
+    {
+        const int bf16 = labo::cuda::label_loss_block_threads(LABO_DTYPE_BFLOAT16, 32000, 0);
+        const int fp32 = labo::cuda::label_loss_block_threads(LABO_DTYPE_FLOAT32, 8192, 0);
+        const bool fill = LABO_SMEM_PATH_FILL_WARPS != 0;
+        check(bf16 == (fill ? 320 : 256), "bf16 V = 32000: %d threads", bf16);
+        check(fp32 == (fill ? 160 : 128), "fp32 V = 8192: %d threads", fp32);
+    }
+    emutest::end_case();
+    run_case({LABO_DTYPE_BFLOAT16, uniform(31000, 33000), 7, PHASED, kConfigs[5], next_seed()});
+    run_case({LABO_DTYPE_FLOAT32, uniform(8000, 8400), 13, CONTIG, kConfigs[7], next_seed()});
+
     // Every path was taken for every dtype.
     emutest::begin_case("reference: every kernel path exercised");
     for (labo_dtype dt : kDtypes) {
