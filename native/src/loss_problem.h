@@ -55,6 +55,15 @@ labo_status set_error(labo_status status, const char *format, ...)
 #endif
     ;
 
+// The message of a target outside [0, vocab) that is not ignore_index, the same from every backend
+// (callers match on it); `context` is appended ("" for none). Returns INVALID_ARGUMENT.
+inline labo_status bad_target_error(int64_t row, int64_t target, int64_t vocab, int64_t ignore_index,
+                                    const char *context = "") {
+    return set_error(LABO_STATUS_INVALID_ARGUMENT, "targets[%lld] = %lld is outside [0, %lld) and is not ignore_index (%lld)%s",
+                     static_cast<long long>(row), static_cast<long long>(target), static_cast<long long>(vocab),
+                     static_cast<long long>(ignore_index), context);
+}
+
 }  // namespace labo
 
 #endif  // LABO_SRC_LOSS_PROBLEM_H_

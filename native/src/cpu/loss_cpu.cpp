@@ -3,7 +3,6 @@
 // so the two share one pool instead of oversubscribing the cores).
 #include <omp.h>
 
-#include <cinttypes>
 
 #include "cpu/cpu_rows.h"
 #include "loss_problem.h"
@@ -44,10 +43,7 @@ labo_status cpu_loss_forward_backward(const LossProblem &p) {
     for (int64_t i = 0; i < p.rows; ++i) {
         const int64_t y = p.targets[i];
         if (y == p.ignore_index) continue;
-        if (y < 0 || y >= p.vocab)
-            return set_error(LABO_STATUS_INVALID_ARGUMENT,
-                             "targets[%" PRId64 "] = %" PRId64 " is outside [0, %" PRId64 ") and is not ignore_index (%" PRId64 ")",
-                             i, y, p.vocab, p.ignore_index);
+        if (y < 0 || y >= p.vocab) return bad_target_error(i, y, p.vocab, p.ignore_index);
         ++counted;
     }
     const float grad_scale =

@@ -248,10 +248,7 @@ labo_status cuda_loss_forward_backward(const LossProblem &pr) {
         error = cudaMemcpyAsync(&target, pr.targets + row, sizeof(int64_t), cudaMemcpyDeviceToHost, stream);
         if (error == cudaSuccess) error = cudaStreamSynchronize(stream);
         if (error != cudaSuccess) return report_cuda_error(error, "cudaMemcpy(bad target)");
-        return set_error(LABO_STATUS_INVALID_ARGUMENT,
-                         "targets[%lld] = %lld is outside [0, %lld) and is not ignore_index (%lld)",
-                         static_cast<long long>(row), static_cast<long long>(target),
-                         static_cast<long long>(pr.vocab), static_cast<long long>(pr.ignore_index));
+        return bad_target_error(row, target, pr.vocab, pr.ignore_index);
     }
     return LABO_STATUS_OK;
 }

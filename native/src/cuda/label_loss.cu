@@ -663,11 +663,13 @@ __device__ __forceinline__ Pass1Result row_stats(const Group &g, View &view, con
 // sums give every thread the same bits; no solo, no barrier). fp32 is enough here: the sums were
 // added up in fp64 and s >= 1 (the strongest non-target contributes 2^0), so log s is well
 // conditioned, and H = log s - beta m1 adds two non-negative terms (m1 <= 0).
-__device__ __forceinline__ TemperedRow fixed_tempered_row(const LossKernelParams &p, const Pass1Result &pass1) {
+// `tscale`: the kernel's exponent scale of beta_fixed (tempered_exponent_scale).
+__device__ __forceinline__ TemperedRow fixed_tempered_row(const LossKernelParams &p, const Pass1Result &pass1,
+                                                          float tscale) {
     const float s = static_cast<float>(pass1.fixed_s);
     const float m1 = static_cast<float>(pass1.fixed_w1) / s;
     if (static_cast<double>(p.beta_fixed) > 0.0) {
-        return {m1, logf(s) - p.beta_fixed * m1, p.temperature, tempered_exponent_scale(p.beta_fixed), log2f(s), false};
+        return {m1, logf(s) - p.beta_fixed * m1, p.temperature, tscale, log2f(s), false};
     }
     return {m1, logf(s), p.temperature, 0.f, 0.f, true};
 }
@@ -737,7 +739,8 @@ __device__ __forceinline__ void gradient_chunk(const GradientRule &rule, const u
 // gradient rule out. LABO runs its tempered passes over `view` here.
 template <class Tr, class Options, class Group, class View, class Index>
 __device__ __forceinline__ GradientRule solve_row(const LossKernelParams &p, int64_t row, const RowTarget<Index> &target,
-                                                  float scale, const Group &g, View &view, const Pass1Result &pass1) {
+                                                  float scale, float tscale, const Group &g, View &view,
+                                                  const Pass1Result &pass1) {
     constexpr RowLoss kLoss = Options::loss;
     const RowStats &st = pass1.st;
     const float m = st.m;
@@ -764,7 +767,7 @@ __device__ __forceinline__ GradientRule solve_row(const LossKernelParams &p, int
     } else {
         TemperedRow r;
         if constexpr (kLoss == RowLoss::kTemperedFixed) {
-            r = fixed_tempered_row(p, pass1);
+            r = fixed_tempered_row(p, pass1, tscale);
         } else {
             r = solve_budget<Tr>(p, g, view, target, st);
         }
@@ -818,7 +821,8 @@ __device__ __forceinline__ void process_row(const LossKernelParams &p, int64_t r
     GradientRule rule{};
     with_stats_options(p, [&](auto options) {
         using Options = decltype(options);
-        rule = solve_row<Tr, Options>(p, row, target, scale, g, view, row_stats<Tr, Options>(g, view, target, tscale));
+        rule = solve_row<Tr, Options>(p, row, target, scale, tscale, g, view,
+                                      row_stats<Tr, Options>(g, view, target, tscale));
     });
 
     if (grow == nullptr) return;
@@ -964,6 +968,7 @@ __device__ __forceinline__ void pipelined_smem_rows(const LossKernelParams &p, f
     for (;;) {
         // Row `row` is in shared memory (unless ignored), its pass 1 in `stats`.
         if constexpr (kPrefetchNextRow<Options>) {
+            // (next and its target are read again after the solve rather than kept live across it)
             const int64_t ahead = row + gridDim.x;
             if (ahead < p.rows && !row_is_ignored(p, p.targets[ahead])) {
                 prefetch_row_l2<Tr>(logits + ahead * p.logits_stride, p.vocab, g.rank, g.size());
@@ -971,7 +976,7 @@ __device__ __forceinline__ void pipelined_smem_rows(const LossKernelParams &p, f
         }
         GradientRule rule{};
         if (!ignored) {
-            rule = solve_row<Tr, Options>(p, row, target, scale, g, view, reduce_stats<Options>(g, stats, tscale));
+            rule = solve_row<Tr, Options>(p, row, target, scale, tscale, g, view, reduce_stats<Options>(g, stats, tscale));
         } else if (g.rank == 0) {
             write_ignored_row_outputs(p, row);
         }

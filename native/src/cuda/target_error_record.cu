@@ -1,6 +1,7 @@
 // The per-device records of deferred target errors (target_error_record.cuh).
 #include "target_error_record.cuh"
 
+#include <cstdio>
 #include <map>
 #include <mutex>
 
@@ -73,10 +74,10 @@ labo_status take_target_error(int device) {
     error = cudaMemsetAsync(record, 0, sizeof(TargetErrorRecord), nullptr);
     if (error == cudaSuccess) error = cudaStreamSynchronize(nullptr);
     if (error != cudaSuccess) return report_cuda_error(error, "clearing the target error record");
-    return set_error(LABO_STATUS_INVALID_ARGUMENT,
-                     "targets[%lld] = %lld is outside [0, %lld) and is not ignore_index (%lld) "
-                     "(a call with deferred target errors on CUDA device %d; it wrote nothing)",
-                     seen.row, seen.target, seen.vocab, seen.ignore_index, device);
+    char context[96];
+    std::snprintf(context, sizeof context, " (a call with deferred target errors on CUDA device %d; it wrote nothing)",
+                  device);
+    return bad_target_error(seen.row, seen.target, seen.vocab, seen.ignore_index, context);
 }
 
 }  // namespace cuda
