@@ -10,8 +10,10 @@
 # Without a CUDA compiler, native/src/cuda/cuda_unavailable.cpp provides the same symbols.
 include_guard(GLOBAL)
 
-set(LABO_CUDA_ARCHITECTURES "80;90" CACHE STRING
-    "CUDA architectures of the labo4j kernels (CMake CUDA_ARCHITECTURES syntax, e.g. 80;90 or 90-real)")
+# Machine code for sm_80 (it also runs on sm_86 and sm_89) and sm_90, and PTX for sm_90 only, which
+# the driver compiles for newer GPUs. PTX for sm_80 as well would serve no GPU and adds ~3 MB.
+set(LABO_CUDA_ARCHITECTURES "80-real;90" CACHE STRING
+    "CUDA architectures of the labo4j kernels (CMake CUDA_ARCHITECTURES syntax, e.g. 80-real;90 or 90-real)")
 option(LABO_CUDA_WERROR "Treat warnings of the labo4j CUDA sources (host and device) as errors" OFF)
 option(LABO_CUDA_VERBOSE_PTXAS "Print ptxas register and spill statistics of the labo4j kernels" OFF)
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds variants of the CUDA library for a tuning experiment and adds them to the GPU pack
-# (bench/gpu-pack/variants/NAME.so.gz, sm_90 only), for bench/gpu/compare_builds.py to time
+# (bench/gpu-pack/variants/NAME.so.gz, sm_90 machine code only), for bench/gpu/compare_builds.py to time
 # side by side with the packed library. Each argument is NAME=NVCC_DEFINES, e.g.
 #   bash bench/gpu/pack-variants.sh "fp32-512x2=-DLABO_SMEM_PATH_THREADS_32BIT=512 -DLABO_SMEM_PATH_MIN_BLOCKS_32BIT=2"
 # (the settings are the LABO_SMEM_PATH_* macros of native/src/cuda/label_loss.cu), or NAME=@REV:
@@ -28,7 +28,7 @@ for spec in "$@"; do
     defines=""
   fi
   rm -rf "$build"
-  cmake -S "$source" -B "$build" -DCMAKE_BUILD_TYPE=Release -DLABO_CUDA_ARCHITECTURES=90 \
+  cmake -S "$source" -B "$build" -DCMAKE_BUILD_TYPE=Release -DLABO_CUDA_ARCHITECTURES=90-real \
     -DCMAKE_CUDA_FLAGS="$defines" >/dev/null
   cmake --build "$build" --target labo -j "${JOBS:-2}" >/dev/null
   gzip -9 -c "$build/liblabo.so" > "$OUT/$name.so.gz"

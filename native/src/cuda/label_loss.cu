@@ -418,8 +418,9 @@ __device__ TemperedRow solve_budget(const LossKernelParams &p, const Group &g, V
 
 // The loss a kernel instantiation computes, and what its pass 1 gathers besides max and sum of exp;
 // compile-time, so that neither the per-chunk loop nor the per-row solve carries a test of it and
-// no instantiation holds (and allocates registers for) another loss's code: the budget solve lives
-// in the budget instantiation only. with_stats_options picks one per call.
+// no kernel holds (and allocates registers for) another loss's code: every kernel is instantiated
+// per loss, and the host picks one per call (launch_typed). The budget solve lives in the budget
+// kernels only.
 enum class RowLoss { kCrossEntropy, kUniform, kTemperedFixed, kTemperedBudget };
 
 template <RowLoss kLoss>
@@ -433,18 +434,10 @@ struct StatsOptions {
     static constexpr bool fixed_sums = kLoss == RowLoss::kTemperedFixed;  // LABO at a fixed T: its tempered sums s, w1
 };
 
-template <class F>
-__device__ __forceinline__ void with_stats_options(const LossKernelParams &p, F &&f) {
-    if (p.smoothing == LABO_SMOOTHING_NONE) {
-        f(StatsOptions<RowLoss::kCrossEntropy>{});
-    } else if (p.smoothing == LABO_SMOOTHING_UNIFORM) {
-        f(StatsOptions<RowLoss::kUniform>{});
-    } else if (p.temperature_rule == LABO_TEMPERATURE_FIXED) {
-        f(StatsOptions<RowLoss::kTemperedFixed>{});
-    } else {
-        f(StatsOptions<RowLoss::kTemperedBudget>{});
-    }
-}
+using CrossEntropyLoss = StatsOptions<RowLoss::kCrossEntropy>;
+using UniformLoss = StatsOptions<RowLoss::kUniform>;
+using TemperedFixedLoss = StatsOptions<RowLoss::kTemperedFixed>;
+using TemperedBudgetLoss = StatsOptions<RowLoss::kTemperedBudget>;
 
 __device__ __forceinline__ bool row_is_ignored(const LossKernelParams &p, int64_t y) {
     // Targets outside [0, V) are refused by the host before this kernel runs; defensively ignored.
@@ -804,7 +797,7 @@ __device__ __forceinline__ void write_gradient(const GradientRule &rule, View &v
 
 // One row, start to end, by one group: pass 1, the solve, the gradient pass (`tscale`: fixed-T
 // LABO's exponent scale, the same for every row).
-template <class Tr, class Group, class View>
+template <class Tr, class Options, class Group, class View>
 __device__ __forceinline__ void process_row(const LossKernelParams &p, int64_t row, float scale, float tscale,
                                             const Group &g, View &view) {
     using Storage = typename Tr::Storage;
@@ -818,20 +811,17 @@ __device__ __forceinline__ void process_row(const LossKernelParams &p, int64_t r
         return;
     }
     const RowTarget<Index> target = row_target(view.geo, y);
-    GradientRule rule{};
-    with_stats_options(p, [&](auto options) {
-        using Options = decltype(options);
-        rule = solve_row<Tr, Options>(p, row, target, scale, tscale, g, view,
-                                      row_stats<Tr, Options>(g, view, target, tscale));
-    });
-
+    const GradientRule rule = solve_row<Tr, Options>(p, row, target, scale, tscale, g, view,
+                                                     row_stats<Tr, Options>(g, view, target, tscale));
     if (grow == nullptr) return;
     const bool same_phase = chunk_phase<Tr>(grow) == view.geo.phase;
-    if (rule.tempered) {
-        write_gradient<GradientKind::kTempered, Tr>(rule, view, target, grow, same_phase);
-    } else {
-        write_gradient<GradientKind::kPlain, Tr>(rule, view, target, grow, same_phase);
+    if constexpr (Options::tempered) {
+        if (rule.tempered) {
+            write_gradient<GradientKind::kTempered, Tr>(rule, view, target, grow, same_phase);
+            return;
+        }
     }
+    write_gradient<GradientKind::kPlain, Tr>(rule, view, target, grow, same_phase);
 }
 
 // The block-smem path's row loop. A block is resident for several rows (grid = as many blocks
@@ -1020,7 +1010,7 @@ __device__ __forceinline__ void pipelined_smem_rows(const LossKernelParams &p, f
 constexpr int kWarpPathThreads = 256;
 constexpr int kMaxBlockThreads = 1024;
 
-template <class Tr, int LANES, int CPT>
+template <class Tr, class Options, int LANES, int CPT>
 __global__ void __launch_bounds__(kWarpPathThreads) label_loss_warp_kernel(const LossKernelParams p) {
     if (call_refused(p)) return;
     const WarpGroup<LANES> g;
@@ -1031,7 +1021,7 @@ __global__ void __launch_bounds__(kWarpPathThreads) label_loss_warp_kernel(const
     for (int64_t row = blockIdx.x * rows_per_block + slot; row < p.rows; row += gridDim.x * rows_per_block) {
         const auto *lrow = static_cast<const typename Tr::Storage *>(p.logits) + row * p.logits_stride;
         RegisterRow<Tr, LANES, CPT> view(lrow, p.vocab, g.rank);
-        process_row<Tr>(p, row, scale, tscale, g, view);
+        process_row<Tr, Options>(p, row, scale, tscale, g, view);
     }
 }
 
@@ -1064,7 +1054,7 @@ __global__ void __launch_bounds__(kWarpPathThreads) label_loss_warp_kernel(const
 constexpr int smem_path_max_threads(int vec) { return vec == 4 ? LABO_SMEM_PATH_THREADS_32BIT : LABO_SMEM_PATH_THREADS_16BIT; }
 constexpr int smem_path_min_blocks(int vec) { return vec == 4 ? LABO_SMEM_PATH_MIN_BLOCKS_32BIT : LABO_SMEM_PATH_MIN_BLOCKS_16BIT; }
 
-template <class Tr>
+template <class Tr, class Options>
 __global__ void __launch_bounds__(smem_path_max_threads(Tr::kVec), smem_path_min_blocks(Tr::kVec))
     label_loss_block_smem_kernel(const LossKernelParams p) {
     if (call_refused(p)) return;
@@ -1078,11 +1068,10 @@ __global__ void __launch_bounds__(smem_path_max_threads(Tr::kVec), smem_path_min
     uint4 *slots = reinterpret_cast<uint4 *>(dynamic_smem + kReduceScratchBytes);
     const float scale = gradient_scale(p);
     const float tscale = tempered_exponent_scale(p.beta_fixed);
-    with_stats_options(
-        p, [&](auto options) { pipelined_smem_rows<Tr, decltype(options)>(p, scale, tscale, g, slots); });
+    pipelined_smem_rows<Tr, Options>(p, scale, tscale, g, slots);
 }
 
-template <class Tr>
+template <class Tr, class Options>
 __global__ void __launch_bounds__(kMaxBlockThreads) label_loss_block_stream_kernel(const LossKernelParams p) {
     if (call_refused(p)) return;
     extern __shared__ __align__(16) unsigned char dynamic_smem[];
@@ -1092,7 +1081,7 @@ __global__ void __launch_bounds__(kMaxBlockThreads) label_loss_block_stream_kern
     for (int64_t row = blockIdx.x; row < p.rows; row += gridDim.x) {
         const auto *lrow = static_cast<const typename Tr::Storage *>(p.logits) + row * p.logits_stride;
         GlobalRow<Tr> view(lrow, p.vocab, g.rank, g.size());
-        process_row<Tr>(p, row, scale, tscale, g, view);
+        process_row<Tr, Options>(p, row, scale, tscale, g, view);
     }
 }
 
@@ -1178,32 +1167,29 @@ unsigned grid_for(int64_t groups) {
     return static_cast<unsigned>(groups < 1 ? 1 : groups > INT_MAX ? INT_MAX : groups);
 }
 
-template <class Tr, int LANES, int CPT>
+template <class Tr, class Options, int LANES, int CPT>
 labo_status launch_warp(const LossKernelParams &p, cudaStream_t stream) {
     const int64_t rows_per_block = kWarpPathThreads / LANES;
     const unsigned grid = grid_for((p.rows + rows_per_block - 1) / rows_per_block);
-    label_loss_warp_kernel<Tr, LANES, CPT><<<grid, kWarpPathThreads, 0, stream>>>(p);
+    label_loss_warp_kernel<Tr, Options, LANES, CPT><<<grid, kWarpPathThreads, 0, stream>>>(p);
     return check_launch("label_loss_warp_kernel launch");
 }
 
-template <class Tr>
-labo_status launch_typed(const LossKernelParams &p, int device, cudaStream_t stream) {
-    Path path;
-    labo_status status = choose_path(Tr::kVec, p.vocab, device, &path);
-    if (status != LABO_STATUS_OK) return status;
+template <class Tr, class Options>
+labo_status launch_path(const LossKernelParams &p, const Path &path, int device, cudaStream_t stream) {
     switch (path.kind) {
         case PathKind::kWarp:
-            if (path.lanes == 4) return launch_warp<Tr, 4, 1>(p, stream);
-            if (path.lanes == 8) return launch_warp<Tr, 8, 1>(p, stream);
-            if (path.lanes == 16) return launch_warp<Tr, 16, 1>(p, stream);
-            if (path.chunks_per_lane == 1) return launch_warp<Tr, 32, 1>(p, stream);
-            if (path.chunks_per_lane == 2) return launch_warp<Tr, 32, 2>(p, stream);
-            if (path.chunks_per_lane == 4) return launch_warp<Tr, 32, 4>(p, stream);
-            return launch_warp<Tr, 32, 8>(p, stream);
+            if (path.lanes == 4) return launch_warp<Tr, Options, 4, 1>(p, stream);
+            if (path.lanes == 8) return launch_warp<Tr, Options, 8, 1>(p, stream);
+            if (path.lanes == 16) return launch_warp<Tr, Options, 16, 1>(p, stream);
+            if (path.chunks_per_lane == 1) return launch_warp<Tr, Options, 32, 1>(p, stream);
+            if (path.chunks_per_lane == 2) return launch_warp<Tr, Options, 32, 2>(p, stream);
+            if (path.chunks_per_lane == 4) return launch_warp<Tr, Options, 32, 4>(p, stream);
+            return launch_warp<Tr, Options, 32, 8>(p, stream);
         case PathKind::kBlockShared: {
             if (path.smem > 48 * 1024) {
                 const cudaError_t error =
-                    cudaFuncSetAttribute(label_loss_block_smem_kernel<Tr>, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                    cudaFuncSetAttribute(label_loss_block_smem_kernel<Tr, Options>, cudaFuncAttributeMaxDynamicSharedMemorySize,
                                          static_cast<int>(path.smem));
                 if (error != cudaSuccess) {
                     return report_cuda_error(error, "cudaFuncSetAttribute(MaxDynamicSharedMemorySize)");
@@ -1212,21 +1198,33 @@ labo_status launch_typed(const LossKernelParams &p, int device, cudaStream_t str
             // Persistent blocks: as many as are resident at once, each looping over its rows.
             int per_sm = 0;
             int sms = 0;
-            cudaError_t error = cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, label_loss_block_smem_kernel<Tr>,
+            cudaError_t error = cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, label_loss_block_smem_kernel<Tr, Options>,
                                                                               path.threads, path.smem);
             if (error != cudaSuccess) return report_cuda_error(error, "cudaOccupancyMaxActiveBlocksPerMultiprocessor");
             error = cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device);
             if (error != cudaSuccess) return report_cuda_error(error, "cudaDeviceGetAttribute(MultiProcessorCount)");
             const int64_t resident = static_cast<int64_t>(per_sm < 1 ? 1 : per_sm) * (sms < 1 ? 1 : sms);
             const unsigned grid = grid_for(p.rows < resident ? p.rows : resident);
-            label_loss_block_smem_kernel<Tr><<<grid, path.threads, path.smem, stream>>>(p);
+            label_loss_block_smem_kernel<Tr, Options><<<grid, path.threads, path.smem, stream>>>(p);
             return check_launch("label_loss_block_smem_kernel launch");
         }
         case PathKind::kBlockStream:
-            label_loss_block_stream_kernel<Tr><<<grid_for(p.rows), path.threads, path.smem, stream>>>(p);
+            label_loss_block_stream_kernel<Tr, Options><<<grid_for(p.rows), path.threads, path.smem, stream>>>(p);
             return check_launch("label_loss_block_stream_kernel launch");
     }
     return set_error(LABO_STATUS_INTERNAL, "label_loss: unknown kernel path");
+}
+
+// The kernels of the call's loss, on the path its row length takes.
+template <class Tr>
+labo_status launch_typed(const LossKernelParams &p, int device, cudaStream_t stream) {
+    Path path;
+    const labo_status status = choose_path(Tr::kVec, p.vocab, device, &path);
+    if (status != LABO_STATUS_OK) return status;
+    if (p.smoothing == LABO_SMOOTHING_NONE) return launch_path<Tr, CrossEntropyLoss>(p, path, device, stream);
+    if (p.smoothing == LABO_SMOOTHING_UNIFORM) return launch_path<Tr, UniformLoss>(p, path, device, stream);
+    if (p.temperature_rule == LABO_TEMPERATURE_FIXED) return launch_path<Tr, TemperedFixedLoss>(p, path, device, stream);
+    return launch_path<Tr, TemperedBudgetLoss>(p, path, device, stream);
 }
 
 int vec_of(labo_dtype dtype) { return dtype == LABO_DTYPE_FLOAT32 ? Float32Traits::kVec : BFloat16Traits::kVec; }
