@@ -11,7 +11,9 @@ median ms (x copy) and the spread of its round medians (half their range, % of t
 Writes compare_builds.md under --out.
 
 Usage: python3 bench/gpu/compare_builds.py --lib NAME=path.so [--lib NAME=path.so.gz ...] [--rounds 5]
-       [--no-control] --out $OUT
+       [--shape ROWSxVOCAB ...] [--no-control] --out $OUT
+--shape replaces the default shapes, e.g. --shape 524288x500 for many short rows (the register-row
+kernels: fp32 32 lanes x 4 chunks, bf16 32 x 2).
 """
 import argparse
 import gzip
@@ -39,6 +41,17 @@ def load(spec, scratch):
     return name, lc.LaboLib(path)
 
 
+def shape(text):
+    """ROWSxVOCAB -> (rows, vocab)."""
+    try:
+        rows, vocab = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"shape {text!r}: expected ROWSxVOCAB, e.g. 8192x32000")
+    if rows < 1 or vocab < 2:
+        raise argparse.ArgumentTypeError(f"shape {text!r}: rows must be at least 1 and vocab at least 2")
+    return rows, vocab
+
+
 def cell(summary, copy_ms):
     ms = summary["median_ms"]
     rounds = summary["round_medians_ms"]
@@ -51,6 +64,8 @@ def main():
     ap.add_argument("--lib", action="append", required=True, help="NAME=path (.so or .so.gz)")
     ap.add_argument("--out", default=os.environ.get("OUT", "/tmp"))
     ap.add_argument("--rounds", type=int, default=5, help="interleaved rounds per row (default 5)")
+    ap.add_argument("--shape", dest="shapes", type=shape, action="append", metavar="ROWSxVOCAB",
+                    help="a shape to time, repeatable (default: " + ", ".join(f"{r}x{v}" for r, v in SHAPES) + ")")
     ap.add_argument("--no-control", dest="control", action="store_false",
                     help="do not time the first build a second time")
     args = ap.parse_args()
@@ -74,7 +89,7 @@ def main():
              "separate gradient, MEAN", "",
              "| shape | dtype | member | copy | " + " | ".join(names) + " |",
              "| --- | --- | --- | ---: | " + " | ".join("---:" for _ in names) + " |"]
-    for rows, vocab in SHAPES:
+    for rows, vocab in args.shapes or SHAPES:
         for dname in ("fp32", "bf16"):
             dtype, code = timing.DTYPES[dname]
             inp = timing.Inputs(rows, vocab, dtype, l2, gen)

@@ -119,11 +119,12 @@ def main():
 
 
 def dry_run_compare_builds(lib_path, out):
-    """compare_builds.py over two names for the library (plus its control column), small shapes."""
+    """compare_builds.py over two names for the library (plus its control column), small shapes
+    given with --shape."""
     import compare_builds
-    compare_builds.SHAPES = timing_shapes = [(64, 1000), (48, 4096)]
+    timing_shapes = [(64, 1000), (48, 4096)]
     sys.argv = ["compare_builds.py", "--lib", f"packed={lib_path}", "--lib", f"other={lib_path}", "--rounds", "2",
-                "--out", out]
+                "--out", out] + [arg for r, v in timing_shapes for arg in ("--shape", f"{r}x{v}")]
     rc = compare_builds.main()
     with open(os.path.join(out, "compare_builds.md")) as f:
         table = f.read()

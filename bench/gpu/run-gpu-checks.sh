@@ -7,7 +7,7 @@
 #   java    the CUDA-path tests through the JUnit console launcher on the packed Java runtime
 #   python  gpu_check.py: correctness against fp64 and PyTorch, then timings
 #   builds  only when the pack holds variants (bench/gpu/pack-variants.sh): compare_builds.py times
-#           them side by side with the packed library
+#           them side by side with the packed library (BUILD_SHAPES="524288x500 ...": other shapes)
 #   profile only with PROFILE=1: bench/gpu/profile-kernels.sh (Nsight Compute, one launch per case of
 #           its CASES, stall reasons included) into $OUT/ncu.txt, in the same device call
 # Results go to $OUT: check.log (every stage's output), gpu_check.md, gpu_check.json, summary.txt,
@@ -70,6 +70,7 @@ python_checks() {
 compare_builds() {
   local args=(--lib "packed=$LIB") v
   for v in "$PACK"/variants/*.so.gz; do args+=(--lib "$(basename "$v" .so.gz)=$v"); done
+  for v in ${BUILD_SHAPES:-}; do args+=(--shape "$v"); done
   PYTHONUNBUFFERED=1 "$PYTHON" bench/gpu/compare_builds.py "${args[@]}" --out "$OUT"
 }
 
