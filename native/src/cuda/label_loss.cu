@@ -429,8 +429,10 @@ struct StatsOptions {
     // label smoothing and the budget rule use sum(z)
     static constexpr bool need_zsum = kLoss == RowLoss::kUniform || kLoss == RowLoss::kTemperedBudget;
     static constexpr bool need_zsq = kLoss == RowLoss::kTemperedBudget;  // the budget rule uses sum(z^2)
-    // LABO: max/min over the non-targets
+    // LABO: the max over the non-targets (the tempered exponents' reference)
     static constexpr bool tempered = kLoss == RowLoss::kTemperedFixed || kLoss == RowLoss::kTemperedBudget;
+    // the budget rule also uses their min (the solve's bracket, and the -inf guard of its sweeps)
+    static constexpr bool need_nt_min = kLoss == RowLoss::kTemperedBudget;
     static constexpr bool fixed_sums = kLoss == RowLoss::kTemperedFixed;  // LABO at a fixed T: its tempered sums s, w1
 };
 
@@ -533,15 +535,15 @@ __device__ __forceinline__ void accumulate_stats(ThreadStats &acc, float tscale,
             for (int i = 0; i < kVec; ++i) q = fmaf(z[i], z[i], q);
             st.zsq += q;
         }
-        if (Options::tempered) {
+        if (Options::fixed_sums) {
+            fold_fixed_tempered(acc, tscale, z, cmax, [](int) { return true; });
+        } else if (Options::tempered) {
+            st.nt_max = fmaxf(st.nt_max, cmax);
+        }
+        if (Options::need_nt_min) {
             float cmin = z[0];
 #pragma unroll
             for (int i = 1; i < kVec; ++i) cmin = fminf(cmin, z[i]);
-            if (Options::fixed_sums) {
-                fold_fixed_tempered(acc, tscale, z, cmax, [](int) { return true; });
-            } else {
-                st.nt_max = fmaxf(st.nt_max, cmax);
-            }
             st.nt_min = fminf(st.nt_min, cmin);
         }
         return;
@@ -588,7 +590,7 @@ __device__ __forceinline__ void accumulate_stats(ThreadStats &acc, float tscale,
         } else {
             st.nt_max = fmaxf(st.nt_max, cmax_nt);
         }
-        st.nt_min = fminf(st.nt_min, cmin_nt);
+        if (Options::need_nt_min) st.nt_min = fminf(st.nt_min, cmin_nt);
     }
 }
 
