@@ -486,14 +486,15 @@ __device__ __forceinline__ void fold_fixed_tempered(ThreadStats &acc, float tsca
         rebase_tempered_sums(acc.ts, acc.tw1, acc.st.nt_max, cmax, tscale);
         acc.st.nt_max = cmax;
     }
-    // While every non-target so far is -inf, d = -inf (clamped below) rather than -inf + inf.
+    // While every non-target so far is -inf, d = -inf rather than -inf + inf.
     const float base = acc.st.nt_max == -f_inf() ? 0.f : acc.st.nt_max;
     float cs = -0.f, cw = -0.f;  // -0 + x is x: the first add folds away
 #pragma unroll
     for (int i = 0; i < N; ++i) {
         if (keep(i)) {
-            // A -inf logit (d = -FLT_MAX) has weight 0 and moment 0, not 0 * inf = NaN.
-            const float d = fmaxf(z[i] - base, -FLT_MAX);
+            // Unguarded: a -inf logit makes w1 NaN (0 * inf), and the row's sums are then taken
+            // again with the guard (fixed_tempered_sums), which rows without one never pay for.
+            const float d = z[i] - base;
             const float e = fast_exp2(d * tscale);
             cs += e;
             cw = fmaf(e, d, cw);
@@ -654,6 +655,18 @@ __device__ __forceinline__ Pass1Result row_stats(const Group &g, View &view, con
     return reduce_stats<Options>(g, acc, tscale);
 }
 
+// Fixed-T LABO's tempered sums s, w1 of a row: pass 1's, unless a -inf logit (a masked vocabulary;
+// pass 1 sums without the guard) made them NaN; then one guarded sweep over the row, which gives
+// what a guarded pass 1 would have (the same reference nt_max; logits that are NaN or +inf give the
+// same results either way). The test is on the group-reduced sums, the same in every thread.
+template <class Tr, class Group, class View, class Index>
+__device__ __forceinline__ Pass1Result fixed_tempered_sums(const Group &g, View &view, const RowTarget<Index> &target,
+                                                           const Pass1Result &pass1, float tscale) {
+    if (pass1.fixed_s == pass1.fixed_s && pass1.fixed_w1 == pass1.fixed_w1) return pass1;  // neither is NaN
+    const TemperedSums u = g.allreduce(tempered_sums<Tr, true>(view, target, pass1.st.nt_max, tscale));
+    return {pass1.st, u.s, u.w1};
+}
+
 // Fixed-T LABO's row constants from its reduced pass-1 sums, worked out by every thread (the same
 // sums give every thread the same bits; no solo, no barrier). fp32 is enough here: the sums were
 // added up in fp64 and s >= 1 (the strongest non-target contributes 2^0), so log s is well
@@ -762,7 +775,7 @@ __device__ __forceinline__ GradientRule solve_row(const LossKernelParams &p, int
     } else {
         TemperedRow r;
         if constexpr (kLoss == RowLoss::kTemperedFixed) {
-            r = fixed_tempered_row(p, pass1, tscale);
+            r = fixed_tempered_row(p, fixed_tempered_sums<Tr>(g, view, target, pass1, tscale), tscale);
         } else {
             r = solve_budget<Tr>(p, g, view, target, st);
         }
