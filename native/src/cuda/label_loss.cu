@@ -656,9 +656,10 @@ __device__ __forceinline__ Pass1Result row_stats(const Group &g, View &view, con
 }
 
 // Fixed-T LABO's tempered sums s, w1 of a row: pass 1's, unless a -inf logit (a masked vocabulary;
-// pass 1 sums without the guard) made them NaN; then one guarded sweep over the row, which gives
-// what a guarded pass 1 would have (the same reference nt_max; logits that are NaN or +inf give the
-// same results either way). The test is on the group-reduced sums, the same in every thread.
+// pass 1 sums without the guard) made them NaN; then one guarded sweep over the row gives the sums a
+// guarded pass 1 would have (about the same nt_max, up to the order of the additions; NaN or +inf
+// logits give the same results either way). The test is on the group-reduced sums, the same in
+// every thread, so the whole group sweeps or none of it.
 template <class Tr, class Group, class View, class Index>
 __device__ __forceinline__ Pass1Result fixed_tempered_sums(const Group &g, View &view, const RowTarget<Index> &target,
                                                            const Pass1Result &pass1, float tscale) {
