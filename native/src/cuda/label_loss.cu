@@ -53,12 +53,12 @@ constexpr double kBetaMax = 3.0e38;
 // Statistics of pass (1), mergeable across threads (and, later, across vocabulary shards).
 // ---------------------------------------------------------------------------------------------
 struct RowStats {
-    float m;       // max over the row
-    float s;       // sum of exp(z - m)
+    float m;       // max over the row (LABO's pass 1: over k != y until join_target)
+    float s;       // sum of exp(z - m) (likewise)
     float zsum;    // sum of z over the row
     float zsq;     // sum of z^2 over the row (the budget rule's starting point)
     float zy;      // z_y (only the owning thread contributes)
-    float nt_max;  // max over k != y
+    float nt_max;  // max over k != y (LABO: set by join_target)
     float nt_min;  // min over k != y
 
     __device__ __forceinline__ static RowStats identity() {
@@ -446,19 +446,14 @@ __device__ __forceinline__ bool row_is_ignored(const LossKernelParams &p, int64_
     return y == p.ignore_index || y < 0 || y >= p.vocab;
 }
 
-// Online softmax: raises the running maximum to `cmax`, rescaling the running sum of exponentials.
-__device__ __forceinline__ void raise_max(RowStats &st, float cmax) {
-    if (cmax > st.m) {
-        st.s *= expf(st.m - cmax);
-        st.m = cmax;
-    }
-}
-
 // One thread's pass-1 statistics, before the group reduction: the row statistics and, for LABO at
 // a fixed T (whose beta is known before the row is read), the tempered sums s = sum e and
-// w1 = sum e d, e = exp(beta d), d = z - st.nt_max over the non-targets it has seen, kept about
-// its running non-target maximum st.nt_max and rescaled as that rises (as the online softmax
-// rescales s): so the fixed rule needs no pass of its own.
+// w1 = sum e d, e = exp(beta d), d = z - st.m over the non-targets it has seen, kept about its
+// running maximum and rescaled as that rises (as the online softmax rescales s): so the fixed rule
+// needs no pass of its own.
+// For LABO, st.m and st.s are over the non-targets only until the group reduction adds the target
+// (join_target): the plain and the tempered exponentials of an element then share d = z - st.m,
+// and one running maximum serves both.
 struct ThreadStats {
     RowStats st;
     double ts;
@@ -477,31 +472,45 @@ __device__ __forceinline__ void rebase_tempered_sums(double &s, double &w1, floa
     s *= f;
 }
 
-// Fixed-T LABO: folds the non-target values z[i] with keep(i) (their max: cmax) into the tempered
-// sums at exponent scale `tscale` = beta log2(e), raising the running non-target maximum first.
-template <int N, class Keep>
-__device__ __forceinline__ void fold_fixed_tempered(ThreadStats &acc, float tscale, const float (&z)[N], float cmax,
-                                                    Keep &&keep) {
-    if (cmax > acc.st.nt_max) {
-        rebase_tempered_sums(acc.ts, acc.tw1, acc.st.nt_max, cmax, tscale);
-        acc.st.nt_max = cmax;
+// Online softmax: raises the running maximum to `cmax`, rescaling the running sum of exponentials
+// (and fixed-T LABO's tempered sums, at exponent scale `tscale`).
+template <class Options>
+__device__ __forceinline__ void raise_max(ThreadStats &acc, float cmax, float tscale) {
+    RowStats &st = acc.st;
+    if (cmax > st.m) {
+        if constexpr (Options::fixed_sums) rebase_tempered_sums(acc.ts, acc.tw1, st.m, cmax, tscale);
+        st.s *= expf(st.m - cmax);
+        st.m = cmax;
     }
-    // While every non-target so far is -inf, d = -inf rather than -inf + inf.
-    const float base = acc.st.nt_max == -f_inf() ? 0.f : acc.st.nt_max;
-    float cs = -0.f, cw = -0.f;  // -0 + x is x: the first add folds away
+}
+
+// Folds the values z[i] with keep(i) into the running sums about `base` (the running maximum, or 0
+// while that is -inf: exp(-inf - 0) = 0 rather than exp(-inf + inf)): the sum of exponentials and,
+// for fixed-T LABO, the tempered sums at exponent scale `tscale` = beta log2(e), from the same
+// differences d = z - base.
+template <class Options, int N, class Keep>
+__device__ __forceinline__ void fold_exponentials(ThreadStats &acc, float base, float tscale, const float (&z)[N],
+                                                  Keep &&keep) {
+    float e = -0.f, cs = -0.f, cw = -0.f;  // -0 + x is x: the first add folds away
 #pragma unroll
     for (int i = 0; i < N; ++i) {
         if (keep(i)) {
-            // Unguarded: a -inf logit makes w1 NaN (0 * inf), and the row's sums are then taken
-            // again with the guard (fixed_tempered_sums), which rows without one never pay for.
             const float d = z[i] - base;
-            const float e = fast_exp2(d * tscale);
-            cs += e;
-            cw = fmaf(e, d, cw);
+            e += fast_exp(d);
+            if constexpr (Options::fixed_sums) {
+                // Unguarded: a -inf logit makes w1 NaN (0 * inf), and the row's sums are then taken
+                // again with the guard (fixed_tempered_sums), which rows without one never pay for.
+                const float et = fast_exp2(d * tscale);
+                cs += et;
+                cw = fmaf(et, d, cw);
+            }
         }
     }
-    acc.ts += cs;
-    acc.tw1 += cw;
+    acc.st.s += e;
+    if constexpr (Options::fixed_sums) {
+        acc.ts += cs;
+        acc.tw1 += cw;
+    }
 }
 
 // Pass 1 over one chunk: folds its elements into this thread's running statistics (`tscale`:
@@ -517,13 +526,8 @@ __device__ __forceinline__ void accumulate_stats(ThreadStats &acc, float tscale,
         float cmax = z[0];
 #pragma unroll
         for (int i = 1; i < kVec; ++i) cmax = fmaxf(cmax, z[i]);
-        raise_max(st, cmax);
-        // While the row so far is all -inf (m = -inf), exp(z - 0) = 0 rather than exp(-inf + inf).
-        const float m = st.m == -f_inf() ? 0.f : st.m;
-        float e = -0.f;  // -0 + x is x: the first add folds away
-#pragma unroll
-        for (int i = 0; i < kVec; ++i) e += fast_exp(z[i] - m);
-        st.s += e;
+        raise_max<Options>(acc, cmax, tscale);
+        fold_exponentials<Options>(acc, st.m == -f_inf() ? 0.f : st.m, tscale, z, [](int) { return true; });
         if (Options::need_zsum) {
             float t = -0.f;
 #pragma unroll
@@ -536,11 +540,6 @@ __device__ __forceinline__ void accumulate_stats(ThreadStats &acc, float tscale,
             for (int i = 0; i < kVec; ++i) q = fmaf(z[i], z[i], q);
             st.zsq += q;
         }
-        if (Options::fixed_sums) {
-            fold_fixed_tempered(acc, tscale, z, cmax, [](int) { return true; });
-        } else if (Options::tempered) {
-            st.nt_max = fmaxf(st.nt_max, cmax);
-        }
         if (Options::need_nt_min) {
             float cmin = z[0];
 #pragma unroll
@@ -550,19 +549,21 @@ __device__ __forceinline__ void accumulate_stats(ThreadStats &acc, float tscale,
         return;
     }
     const ChunkSlots slots(geo, c, target);
+    // The elements the running maximum and the sums of exponentials take (LABO: not the target).
+    auto summed = [&](int i) { return slots.valid(i) && (!Options::tempered || i != slots.target); };
     float cmax = -f_inf();
+    float cmin = f_inf();
 #pragma unroll
     for (int i = 0; i < kVec; ++i) {
-        if (slots.valid(i)) cmax = fmaxf(cmax, z[i]);
+        if (summed(i)) {
+            cmax = fmaxf(cmax, z[i]);
+            if (Options::need_nt_min) cmin = fminf(cmin, z[i]);
+        }
         if (i == slots.target) st.zy += z[i];
     }
-    raise_max(st, cmax);
-    if (st.m != -f_inf()) {
-#pragma unroll
-        for (int i = 0; i < kVec; ++i) {
-            if (slots.valid(i)) st.s += fast_exp(z[i] - st.m);
-        }
-    }
+    raise_max<Options>(acc, cmax, tscale);
+    if (st.m != -f_inf()) fold_exponentials<Options>(acc, st.m, tscale, z, summed);
+    if (Options::need_nt_min) st.nt_min = fminf(st.nt_min, cmin);
     if (Options::need_zsum) {
 #pragma unroll
         for (int i = 0; i < kVec; ++i) {
@@ -575,28 +576,10 @@ __device__ __forceinline__ void accumulate_stats(ThreadStats &acc, float tscale,
             if (slots.valid(i)) st.zsq = fmaf(z[i], z[i], st.zsq);
         }
     }
-    if (Options::tempered) {
-        auto non_target = [&](int i) { return slots.valid(i) && i != slots.target; };
-        float cmax_nt = -f_inf();
-        float cmin_nt = f_inf();
-#pragma unroll
-        for (int i = 0; i < kVec; ++i) {
-            if (non_target(i)) {
-                cmax_nt = fmaxf(cmax_nt, z[i]);
-                cmin_nt = fminf(cmin_nt, z[i]);
-            }
-        }
-        if (Options::fixed_sums) {
-            fold_fixed_tempered(acc, tscale, z, cmax_nt, non_target);
-        } else {
-            st.nt_max = fmaxf(st.nt_max, cmax_nt);
-        }
-        if (Options::need_nt_min) st.nt_min = fminf(st.nt_min, cmin_nt);
-    }
 }
 
 // Fixed-T LABO's pass-1 statistics as one reduction: the row statistics and the tempered sums
-// s, w1 about that side's own non-target maximum st.nt_max; combining two sides moves both sums to
+// s, w1 about that side's own non-target maximum st.m (ThreadStats); combining two sides moves both sums to
 // the larger maximum. One reduction, not one for the row's maximum and then one for the sums moved
 // to it. tscale (the same in every thread) rides along for the moves and is not shuffled.
 struct FixedStats {
@@ -611,8 +594,8 @@ struct FixedStats {
     __device__ __forceinline__ static FixedStats combine(const FixedStats &a, const FixedStats &b) {
         FixedStats r{RowStats::combine(a.st, b.st), a.s, a.w1, a.tscale};
         double bs = b.s, bw1 = b.w1;
-        rebase_tempered_sums(r.s, r.w1, a.st.nt_max, r.st.nt_max, a.tscale);
-        rebase_tempered_sums(bs, bw1, b.st.nt_max, r.st.nt_max, a.tscale);
+        rebase_tempered_sums(r.s, r.w1, a.st.m, r.st.m, a.tscale);
+        rebase_tempered_sums(bs, bw1, b.st.m, r.st.m, a.tscale);
         r.s = __dadd_rn(r.s, bs);
         r.w1 = __dadd_rn(r.w1, bw1);
         return r;
@@ -634,12 +617,29 @@ struct Pass1Result {
     double fixed_w1;
 };
 
+// LABO's reduced pass-1 statistics, whose maximum and sum of exponentials are over the non-targets
+// (ThreadStats), with the target added: m = max(nt_max, z_y), s = s_nt e^(nt_max - m) + e^(z_y - m).
+// Once per row, in every thread of the group alike.
+__device__ __forceinline__ RowStats join_target(RowStats st) {
+    st.nt_max = st.m;
+    st.m = fmaxf(st.nt_max, st.zy);
+    if (st.m == -f_inf()) {
+        st.s = 0.f;  // every logit -inf, as the running sums leave it
+    } else {
+        const float nt_part = st.nt_max == -f_inf() ? 0.f : __fmul_rn(st.s, expf(st.nt_max - st.m));
+        st.s = __fadd_rn(nt_part, expf(st.zy - st.m));
+    }
+    return st;
+}
+
 // The group reduction of the threads' pass-1 statistics.
 template <class Options, class Group>
 __device__ __forceinline__ Pass1Result reduce_stats(const Group &g, const ThreadStats &acc, float tscale) {
     if constexpr (Options::fixed_sums) {
         const FixedStats r = g.allreduce(FixedStats{acc.st, acc.ts, acc.tw1, tscale}, FixedStats::identity(tscale));
-        return {r.st, r.s, r.w1};
+        return {join_target(r.st), r.s, r.w1};
+    } else if constexpr (Options::tempered) {
+        return {join_target(g.allreduce(acc.st)), 0.0, 0.0};
     } else {
         return {g.allreduce(acc.st), 0.0, 0.0};
     }
@@ -686,7 +686,11 @@ __device__ __forceinline__ TemperedRow fixed_tempered_row(const LossKernelParams
 // What the gradient pass needs of a solved row, as the constants of its per-element arithmetic:
 // grad_k = scale (p_k - q_k) with p_k = 2^((z_k - m) log2(e) - log2(s)); q_k is a constant per
 // row for k != y (0 for CE, alpha/V for LS, alpha/(V-1) for LABO at T = infinity) plus, for LABO
-// at beta > 0, alpha r_k with r_k = 2^((z_k - nt_max) beta log2(e) - log2(s_r)).
+// at beta > 0, alpha r_k with r_k = 2^((z_k - nt_max) beta log2(e) - log2(s_r)), and then p_k,
+// k != y, is taken about nt_max as well, 2^((z_k - nt_max) log2(e) - p_offset_nt), so that both
+// exponents share one difference. p_offset_nt = log2(s) + (m - nt_max) log2(e) is log2(s) itself
+// unless the target is the row's maximum; it is at most the exponent's magnitude, so its rounding
+// costs no more than that of z_k - m.
 struct GradientRule {
     float m;
     float log2_s;
@@ -698,6 +702,7 @@ struct GradientRule {
     float nt_max;
     float beta_log2e;        // beta log2(e), at most FLT_MAX (beta's cap times log2(e) is not a float)
     float log2_s_r;
+    float p_offset_nt;
 };
 
 // What a gradient sweep writes: zeros (an ignored row), scale (p - q) without or with LABO's r.
@@ -719,27 +724,26 @@ __device__ __forceinline__ void gradient_chunk(const GradientRule &rule, const u
         const float p = fast_exp2(fmaf(zi - rule.m, kLog2e, -rule.log2_s));
         return fmaf(p, rule.scale, -scaled_q);
     };
-    auto minus_scaled_alpha_r = [&](float zi, float acc) {
-        const float r = fast_exp2(fmaf(zi - rule.nt_max, rule.beta_log2e, -rule.log2_s_r));
-        return fmaf(r, -rule.scaled_alpha, acc);
+    // scale (p_k - q_k) for k != y: LABO's p and r from the same d = z_k - nt_max.
+    auto non_target = [&](float zi) {
+        if constexpr (kKind == GradientKind::kTempered) {
+            const float d = zi - rule.nt_max;
+            const float p = fast_exp2(fmaf(d, kLog2e, -rule.p_offset_nt));
+            const float r = fast_exp2(fmaf(d, rule.beta_log2e, -rule.log2_s_r));
+            return fmaf(r, -rule.scaled_alpha, fmaf(p, rule.scale, -rule.scaled_q_nontarget));
+        } else {
+            return scaled_p_minus_q(zi, rule.scaled_q_nontarget);
+        }
     };
     if (c != target.chunk) {  // (elements outside a partial chunk are computed, never stored)
 #pragma unroll
-        for (int i = 0; i < kVec; ++i) {
-            gk[i] = scaled_p_minus_q(z[i], rule.scaled_q_nontarget);
-            if (kKind == GradientKind::kTempered) gk[i] = minus_scaled_alpha_r(z[i], gk[i]);
-        }
+        for (int i = 0; i < kVec; ++i) gk[i] = non_target(z[i]);
         return;
     }
     const ChunkSlots slots(geo, c, target);
 #pragma unroll
     for (int i = 0; i < kVec; ++i) {
-        if (i == slots.target) {
-            gk[i] = scaled_p_minus_q(z[i], rule.scaled_q_target);
-        } else {
-            gk[i] = scaled_p_minus_q(z[i], rule.scaled_q_nontarget);
-            if (kKind == GradientKind::kTempered) gk[i] = minus_scaled_alpha_r(z[i], gk[i]);
-        }
+        gk[i] = i == slots.target ? scaled_p_minus_q(z[i], rule.scaled_q_target) : non_target(z[i]);
     }
 }
 
@@ -761,7 +765,7 @@ __device__ __forceinline__ GradientRule solve_row(const LossKernelParams &p, int
     float loss, temperature, entropy;
     float q_nontarget = 0.f;       // the constant part of q_k, k != y
     float q_target = 1.f - alpha;  // q_y
-    GradientRule rule{m, log2f(st.s), scale, 0.f, 0.f, Options::tempered, scale * alpha, st.nt_max, 0.f, 0.f};
+    GradientRule rule{m, log2f(st.s), scale, 0.f, 0.f, Options::tempered, scale * alpha, st.nt_max, 0.f, 0.f, 0.f};
     if constexpr (kLoss == RowLoss::kCrossEntropy) {
         loss = log_s + (m - zy);
         temperature = f_nan();
@@ -791,6 +795,7 @@ __device__ __forceinline__ GradientRule solve_row(const LossKernelParams &p, int
         } else {
             rule.beta_log2e = r.beta_log2e;
             rule.log2_s_r = r.log2_s;
+            rule.p_offset_nt = fmaf(m - st.nt_max, kLog2e, rule.log2_s);
         }
     }
     rule.scaled_q_nontarget = scale * q_nontarget;
