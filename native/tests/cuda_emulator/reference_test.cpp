@@ -152,9 +152,13 @@ const char *const kLayoutNames[] = {"contig", "phased", "mismatch", "inplace", "
 // Rows that are not plain random logits: row 1 all equal, row 1 with a tie at the top, row 0 with a
 // -inf logit, row 0 with its first third masked to -inf (a constrained vocabulary: whole chunks, and
 // many threads' first chunks, hold only -inf; a third keeps the budget rule's epsilon reachable:
-// with m of n non-targets masked, KL(r || u) >= log(n / (n - m)) at every T), every row ignored.
-enum Special { NORMAL, EQUAL_ROW, TOP_TIE, NEG_INF, MASKED_THIRD, ALL_IGNORED };
-const char *const kSpecialNames[] = {"", " equal-row", " top-tie", " -inf", " masked-third", " all-ignored"};
+// with m of n non-targets masked, KL(r || u) >= log(n / (n - m)) at every T), every row ignored,
+// row 0's target 120 above every other logit (the target is the row's maximum by more than an fp32
+// exponential spans: LABO's pass 1 sums the non-targets about their own maximum and adds the target
+// last), row 0 shifted by +1000 (large logits, ordinary differences).
+enum Special { NORMAL, EQUAL_ROW, TOP_TIE, NEG_INF, MASKED_THIRD, ALL_IGNORED, TARGET_FAR, SHIFTED };
+const char *const kSpecialNames[] = {"",          " equal-row",   " top-tie",    " -inf",
+                                     " masked-third", " all-ignored", " target-far", " shifted"};
 
 struct Case {
     labo_dtype dtype;
@@ -223,6 +227,17 @@ void run_case(const Case &cs) {
     if (cs.special == ALL_IGNORED) std::fill(targets.begin(), targets.end(), c.ignore_index);
     if (cs.special == NEG_INF && targets[static_cast<size_t>(s0)] == 0) targets[static_cast<size_t>(s0)] = 1;
     if (cs.special == MASKED_THIRD) targets[static_cast<size_t>(s0)] = V / 3 + pick(rng) % (V - V / 3);
+    if (cs.special == TARGET_FAR) {
+        const int64_t y = targets[static_cast<size_t>(s0)];
+        float top = -INFINITY;
+        for (int64_t k = 0; k < V; ++k) {
+            if (k != y) top = std::max(top, z[static_cast<size_t>(loff + s0 * lstride + k)]);
+        }
+        set_logit(s0, y, top + 120.f);
+    }
+    if (cs.special == SHIFTED) {
+        for (int64_t k = 0; k < V; ++k) set_logit(s0, k, z[static_cast<size_t>(loff + s0 * lstride + k)] + 1000.f);
+    }
     emutest::DeviceBuffer target_buf(static_cast<size_t>(N) * 8);
     std::memcpy(target_buf.data(), targets.data(), static_cast<size_t>(N) * 8);
 
@@ -394,7 +409,7 @@ void run_reference_tests(uint64_t seed) {
         // Special rows on the warp path, the shared-memory path and the streaming path.
         // (V >= 8: with a -inf logit, the budget rule's epsilon must stay reachable.)
         for (int64_t V : {uniform(8, 20), uniform(warp_max + 1, 2 * warp_max)}) {
-            for (Special sp : {EQUAL_ROW, TOP_TIE, NEG_INF, MASKED_THIRD, ALL_IGNORED}) {
+            for (Special sp : {EQUAL_ROW, TOP_TIE, NEG_INF, MASKED_THIRD, ALL_IGNORED, TARGET_FAR, SHIFTED}) {
                 for (size_t ci : {0u, 2u, 4u, 6u}) {
                     Case cs{dt, V, 4, CONTIG, kConfigs[ci], next_seed(), sp};
                     if (sp == ALL_IGNORED) cs.config.reduction = LABO_REDUCTION_MEAN;
@@ -413,7 +428,7 @@ void run_reference_tests(uint64_t seed) {
             run_case({dt, V, 3, static_cast<Layout>((ci + static_cast<size_t>(dt)) % kNumLayouts), kConfigs[ci], next_seed()});
         }
         // Special rows under both LABO rules (fixed T: pass 1's sums taken again with the -inf guard).
-        for (Special sp : {EQUAL_ROW, TOP_TIE, NEG_INF, MASKED_THIRD}) {
+        for (Special sp : {EQUAL_ROW, TOP_TIE, NEG_INF, MASKED_THIRD, TARGET_FAR, SHIFTED}) {
             for (size_t ci : {2u, 4u}) {
                 run_case({dt, uniform(warp_max + 1, 2 * warp_max), 3, CONTIG, kConfigs[ci], next_seed(), sp});
             }
@@ -439,7 +454,7 @@ void run_reference_tests(uint64_t seed) {
             run_case({dt, uniform(warp_max + 1, 2 * warp_max), uniform(40, 80), layout, kConfigs[ci], next_seed()});
         }
     }
-    for (Special sp : {EQUAL_ROW, TOP_TIE, NEG_INF, MASKED_THIRD, ALL_IGNORED}) {
+    for (Special sp : {EQUAL_ROW, TOP_TIE, NEG_INF, MASKED_THIRD, ALL_IGNORED, TARGET_FAR, SHIFTED}) {
         run_case({LABO_DTYPE_BFLOAT16, uniform(2100, 4000), 41, INPLACE, kConfigs[8], next_seed(), sp});
     }
     run_case({LABO_DTYPE_FLOAT32, uniform(30000, 31000), 5, PHASED, kConfigs[8], next_seed()});
