@@ -31,8 +31,10 @@ function(labo_add_cuda_emulator_tests library)
   set(cuda_dir "${_LABO_EMU_NATIVE_DIR}/src/cuda")
   set(gen_dir "${CMAKE_CURRENT_BINARY_DIR}/cuda_emulator/src/cuda")
   set(generated)
-  foreach(source cuda_common.cuh launch.cuh call_readback.cuh target_error_record.cuh cuda_common.cu call_readback.cu
-                 cuda_backend.cu target_check.cu target_error_record.cu label_loss.cu loss_reduce.cu)
+  foreach(source cuda_common.cuh launch.cuh call_readback.cuh target_error_record.cuh label_loss_row_views.cuh
+                 label_loss_stats.cuh label_loss_tempered.cuh label_loss_gradient.cuh label_loss_row.cuh
+                 label_loss_smem_pipeline.cuh cuda_common.cu call_readback.cu cuda_backend.cu target_check.cu
+                 target_error_record.cu label_loss.cu loss_reduce.cu)
     if(source MATCHES "\\.cu$")
       string(REGEX REPLACE "\\.cu$" ".cpp" output "${source}")
     else()

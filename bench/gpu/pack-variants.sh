@@ -3,7 +3,8 @@
 # (bench/gpu-pack/variants/NAME.so.gz, sm_90 machine code only), for bench/gpu/compare_builds.py to time
 # side by side with the packed library. Each argument is NAME=NVCC_DEFINES, e.g.
 #   bash bench/gpu/pack-variants.sh "fp32-512x2=-DLABO_SMEM_PATH_THREADS_32BIT=512 -DLABO_SMEM_PATH_MIN_BLOCKS_32BIT=2"
-# (the settings are the LABO_SMEM_PATH_* macros of native/src/cuda/label_loss.cu), or NAME=@REV:
+# (the settings are the LABO_SMEM_PATH_* macros of native/src/cuda/label_loss.cu and
+# label_loss_smem_pipeline.cuh), or NAME=@REV:
 # the library as a git revision had it, for a before/after timing in one run, e.g.
 #   bash bench/gpu/pack-variants.sh "before=@d6af31b"
 # Run after bench/gpu/pack.sh (which empties the pack).

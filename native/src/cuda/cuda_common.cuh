@@ -182,6 +182,18 @@ struct ChunkSlots {
     __device__ __forceinline__ bool valid(int i) const { return i >= lo && i < hi; }
 };
 
+// A chunk whose elements are all inside the row and none of which is the target: every chunk of
+// a row but one or two, taken without per-element tests.
+template <class Geo, class Index>
+__device__ __forceinline__ bool plain_chunk(const Geo &geo, Index c, const RowTarget<Index> &target) {
+    return geo.full(c) && c != target.chunk;
+}
+
+// Infinity and NaN from their bit patterns.
+__device__ __forceinline__ float f_inf() { return __int_as_float(0x7f800000); }
+__device__ __forceinline__ float f_nan() { return __int_as_float(0x7fffffff); }
+__device__ __forceinline__ double d_inf() { return __longlong_as_double(0x7ff0000000000000LL); }
+
 // 2^x and e^x for the per-element sums and the gradient: ex2.approx (about 2 ulp, denormal
 // results flushed to 0), arguments <= 0 and of moderate size by construction (max-subtracted).
 // The .ftz form is one MUFU.EX2; without .ftz (exp2f, __expf) each exponential is wrapped in a

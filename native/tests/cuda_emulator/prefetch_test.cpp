@@ -1,7 +1,8 @@
 // The shared-memory path's L2 prefetch of the next row (LABO_SMEM_PATH_L2_PREFETCH in
-// label_loss.cu): which rows are prefetched, and that each is covered line by line, once, without
-// an address outside it. The emulator faults on a prefetch outside device memory; these checks are
-// stricter: rows sit at a stride that is not a multiple of the 128-byte line, with gaps between them.
+// label_loss_smem_pipeline.cuh): which rows are prefetched, and that each is covered line by line,
+// once, without an address outside it. The emulator faults on a prefetch outside device memory;
+// these checks are stricter: rows sit at a stride that is not a multiple of the 128-byte line, with
+// gaps between them.
 #include <cstdint>
 #include <cstring>
 #include <map>

@@ -1,0 +1,298 @@
+// Pass 1 of the fused loss kernels: the statistics each thread gathers from its chunks of a row
+// (max, online sum of exponentials, z_y and, as the loss needs them, sums of z and z^2, the
+// non-targets' minimum, fixed-T LABO's tempered sums), mergeable across threads, and their
+// reduction over the thread group. What pass 1 gathers is decided per loss at compile time
+// (StatsOptions).
+#ifndef LABO_SRC_CUDA_LABEL_LOSS_STATS_CUH_
+#define LABO_SRC_CUDA_LABEL_LOSS_STATS_CUH_
+
+#include <cfloat>
+#include <cstdint>
+
+#include "cuda_common.cuh"
+#include "launch.cuh"
+
+namespace labo {
+namespace cuda {
+namespace label_loss {
+
+// A row's pass-1 statistics, mergeable across threads (and, later, across vocabulary shards).
+struct RowStats {
+    float m;       // max over the row (LABO's pass 1: over k != y until join_target)
+    float s;       // sum of exp(z - m) (likewise)
+    float zsum;    // sum of z over the row
+    float zsq;     // sum of z^2 over the row (the budget rule's starting point)
+    float zy;      // z_y (only the owning thread contributes)
+    float nt_max;  // max over k != y (LABO: set by join_target)
+    float nt_min;  // min over k != y
+
+    __device__ __forceinline__ static RowStats identity() {
+        return {-f_inf(), 0.f, 0.f, 0.f, 0.f, -f_inf(), f_inf()};
+    }
+    __device__ __forceinline__ static RowStats combine(const RowStats &a, const RowStats &b) {
+        RowStats r;
+        r.m = fmaxf(a.m, b.m);
+        if (r.m == -f_inf()) {
+            r.s = 0.f;
+        } else {
+            r.s = __fadd_rn(__fmul_rn(a.s, expf(a.m - r.m)), __fmul_rn(b.s, expf(b.m - r.m)));
+        }
+        r.zsum = __fadd_rn(a.zsum, b.zsum);
+        r.zsq = __fadd_rn(a.zsq, b.zsq);
+        r.zy = __fadd_rn(a.zy, b.zy);
+        r.nt_max = fmaxf(a.nt_max, b.nt_max);
+        r.nt_min = fminf(a.nt_min, b.nt_min);
+        return r;
+    }
+    __device__ __forceinline__ RowStats shfl_xor(unsigned mask, int offset) const {
+        return {__shfl_xor_sync(mask, m, offset),      __shfl_xor_sync(mask, s, offset),
+                __shfl_xor_sync(mask, zsum, offset),   __shfl_xor_sync(mask, zsq, offset),
+                __shfl_xor_sync(mask, zy, offset),     __shfl_xor_sync(mask, nt_max, offset),
+                __shfl_xor_sync(mask, nt_min, offset)};
+    }
+    __device__ __forceinline__ RowStats shfl(unsigned mask, int src) const {
+        return {__shfl_sync(mask, m, src),    __shfl_sync(mask, s, src),      __shfl_sync(mask, zsum, src),
+                __shfl_sync(mask, zsq, src),  __shfl_sync(mask, zy, src),     __shfl_sync(mask, nt_max, src),
+                __shfl_sync(mask, nt_min, src)};
+    }
+};
+
+// The loss a kernel instantiation computes, and what its pass 1 gathers besides max and sum of exp;
+// compile-time, so that neither the per-chunk loop nor the per-row solve carries a test of it and
+// no kernel holds (and allocates registers for) another loss's code: every kernel is instantiated
+// per loss, and the host picks one per call (launch_typed). The budget solve lives in the budget
+// kernels only.
+enum class RowLoss { kCrossEntropy, kUniform, kTemperedFixed, kTemperedBudget };
+
+template <RowLoss kLoss>
+struct StatsOptions {
+    static constexpr RowLoss loss = kLoss;
+    // label smoothing and the budget rule use sum(z)
+    static constexpr bool need_zsum = kLoss == RowLoss::kUniform || kLoss == RowLoss::kTemperedBudget;
+    static constexpr bool need_zsq = kLoss == RowLoss::kTemperedBudget;  // the budget rule uses sum(z^2)
+    // LABO: the max over the non-targets (the tempered exponents' reference)
+    static constexpr bool tempered = kLoss == RowLoss::kTemperedFixed || kLoss == RowLoss::kTemperedBudget;
+    // the budget rule also uses their min (the solve's bracket, and the -inf guard of its sweeps)
+    static constexpr bool need_nt_min = kLoss == RowLoss::kTemperedBudget;
+    static constexpr bool fixed_sums = kLoss == RowLoss::kTemperedFixed;  // LABO at a fixed T: its tempered sums s, w1
+};
+
+using CrossEntropyLoss = StatsOptions<RowLoss::kCrossEntropy>;
+using UniformLoss = StatsOptions<RowLoss::kUniform>;
+using TemperedFixedLoss = StatsOptions<RowLoss::kTemperedFixed>;
+using TemperedBudgetLoss = StatsOptions<RowLoss::kTemperedBudget>;
+
+// One thread's pass-1 statistics, before the group reduction: the row statistics and, for LABO at
+// a fixed T (whose beta is known before the row is read), the tempered sums s = sum e and
+// w1 = sum e d, e = exp(beta d), d = z - st.m over the non-targets it has seen, kept about its
+// running maximum and rescaled as that rises (as the online softmax rescales s): so the fixed rule
+// needs no pass of its own.
+// For LABO, st.m and st.s are over the non-targets only until the group reduction adds the target
+// (join_target): the plain and the tempered exponentials of an element then share d = z - st.m,
+// and one running maximum serves both.
+struct ThreadStats {
+    RowStats st;
+    double ts;
+    double tw1;
+
+    __device__ __forceinline__ static ThreadStats identity() { return {RowStats::identity(), 0.0, 0.0}; }
+};
+
+// Moves tempered sums s = sum e, w1 = sum e d (d = z - from) to the maximum `to` >= from: each
+// e scales by exp(beta (from - to)), each d shifts by (from - to). Sums about -inf are still 0.
+__device__ __forceinline__ void rebase_tempered_sums(double &s, double &w1, float from, float to, float tscale) {
+    if (from == -f_inf()) return;
+    const float delta = from - to;
+    const double f = fast_exp2(delta * tscale);
+    w1 = (w1 + s * static_cast<double>(delta)) * f;
+    s *= f;
+}
+
+// Online softmax: raises the running maximum to `cmax`, rescaling the running sum of exponentials
+// (and fixed-T LABO's tempered sums, at exponent scale `tscale`).
+template <class Options>
+__device__ __forceinline__ void raise_max(ThreadStats &acc, float cmax, float tscale) {
+    RowStats &st = acc.st;
+    if (cmax > st.m) {
+        if constexpr (Options::fixed_sums) rebase_tempered_sums(acc.ts, acc.tw1, st.m, cmax, tscale);
+        st.s *= expf(st.m - cmax);
+        st.m = cmax;
+    }
+}
+
+// Folds the values z[i] with keep(i) into the running sums about `base` (the running maximum, or 0
+// while that is -inf: exp(-inf - 0) = 0 rather than exp(-inf + inf)): the sum of exponentials and,
+// for fixed-T LABO, the tempered sums at exponent scale `tscale` = beta log2(e), from the same
+// differences d = z - base.
+template <class Options, int N, class Keep>
+__device__ __forceinline__ void fold_exponentials(ThreadStats &acc, float base, float tscale, const float (&z)[N],
+                                                  Keep &&keep) {
+    float e = -0.f, cs = -0.f, cw = -0.f;  // -0 + x is x: the first add folds away
+#pragma unroll
+    for (int i = 0; i < N; ++i) {
+        if (keep(i)) {
+            const float d = z[i] - base;
+            e += fast_exp(d);
+            if constexpr (Options::fixed_sums) {
+                // Unguarded: a -inf logit makes w1 NaN (0 * inf), and the row's sums are then taken
+                // again with the guard (fixed_tempered_sums), which rows without one never pay for.
+                const float et = fast_exp2(d * tscale);
+                cs += et;
+                cw = fmaf(et, d, cw);
+            }
+        }
+    }
+    acc.st.s += e;
+    if constexpr (Options::fixed_sums) {
+        acc.ts += cs;
+        acc.tw1 += cw;
+    }
+}
+
+// Pass 1 over one chunk: folds its elements into this thread's running statistics (`tscale`:
+// fixed-T LABO's exponent scale, unused otherwise).
+template <class Tr, class Options, class Geo, class Index>
+__device__ __forceinline__ void accumulate_stats(ThreadStats &acc, float tscale, const uint4 &raw, const Geo &geo,
+                                                 Index c, const RowTarget<Index> &target) {
+    constexpr int kVec = Tr::kVec;
+    RowStats &st = acc.st;
+    float z[kVec];
+    Tr::unpack(raw, z);
+    if (plain_chunk(geo, c, target)) {
+        float cmax = z[0];
+#pragma unroll
+        for (int i = 1; i < kVec; ++i) cmax = fmaxf(cmax, z[i]);
+        raise_max<Options>(acc, cmax, tscale);
+        fold_exponentials<Options>(acc, st.m == -f_inf() ? 0.f : st.m, tscale, z, [](int) { return true; });
+        if (Options::need_zsum) {
+            float t = -0.f;
+#pragma unroll
+            for (int i = 0; i < kVec; ++i) t += z[i];
+            st.zsum += t;
+        }
+        if (Options::need_zsq) {
+            float q = -0.f;
+#pragma unroll
+            for (int i = 0; i < kVec; ++i) q = fmaf(z[i], z[i], q);
+            st.zsq += q;
+        }
+        if (Options::need_nt_min) {
+            float cmin = z[0];
+#pragma unroll
+            for (int i = 1; i < kVec; ++i) cmin = fminf(cmin, z[i]);
+            st.nt_min = fminf(st.nt_min, cmin);
+        }
+        return;
+    }
+    const ChunkSlots slots(geo, c, target);
+    // The elements the running maximum and the sums of exponentials take (LABO: not the target).
+    auto summed = [&](int i) { return slots.valid(i) && (!Options::tempered || i != slots.target); };
+    float cmax = -f_inf();
+    float cmin = f_inf();
+#pragma unroll
+    for (int i = 0; i < kVec; ++i) {
+        if (summed(i)) {
+            cmax = fmaxf(cmax, z[i]);
+            if (Options::need_nt_min) cmin = fminf(cmin, z[i]);
+        }
+        if (i == slots.target) st.zy += z[i];
+    }
+    raise_max<Options>(acc, cmax, tscale);
+    if (st.m != -f_inf()) fold_exponentials<Options>(acc, st.m, tscale, z, summed);
+    if (Options::need_nt_min) st.nt_min = fminf(st.nt_min, cmin);
+    if (Options::need_zsum) {
+#pragma unroll
+        for (int i = 0; i < kVec; ++i) {
+            if (slots.valid(i)) st.zsum += z[i];
+        }
+    }
+    if (Options::need_zsq) {
+#pragma unroll
+        for (int i = 0; i < kVec; ++i) {
+            if (slots.valid(i)) st.zsq = fmaf(z[i], z[i], st.zsq);
+        }
+    }
+}
+
+// Fixed-T LABO's pass-1 statistics as one reduction: the row statistics and the tempered sums
+// s, w1 about that side's own non-target maximum st.m (ThreadStats); combining two sides moves both sums to
+// the larger maximum. One reduction, not one for the row's maximum and then one for the sums moved
+// to it. tscale (the same in every thread) rides along for the moves and is not shuffled.
+struct FixedStats {
+    RowStats st;
+    double s;
+    double w1;
+    float tscale;
+
+    __device__ __forceinline__ static FixedStats identity(float tscale) {
+        return {RowStats::identity(), 0.0, 0.0, tscale};
+    }
+    __device__ __forceinline__ static FixedStats combine(const FixedStats &a, const FixedStats &b) {
+        FixedStats r{RowStats::combine(a.st, b.st), a.s, a.w1, a.tscale};
+        double bs = b.s, bw1 = b.w1;
+        rebase_tempered_sums(r.s, r.w1, a.st.m, r.st.m, a.tscale);
+        rebase_tempered_sums(bs, bw1, b.st.m, r.st.m, a.tscale);
+        r.s = __dadd_rn(r.s, bs);
+        r.w1 = __dadd_rn(r.w1, bw1);
+        return r;
+    }
+    __device__ __forceinline__ FixedStats shfl_xor(unsigned mask, int offset) const {
+        return {st.shfl_xor(mask, offset), __shfl_xor_sync(mask, s, offset), __shfl_xor_sync(mask, w1, offset),
+                tscale};
+    }
+    __device__ __forceinline__ FixedStats shfl(unsigned mask, int src) const {
+        return {st.shfl(mask, src), __shfl_sync(mask, s, src), __shfl_sync(mask, w1, src), tscale};
+    }
+};
+
+// Pass 1 of a row, reduced over the group: its statistics and (fixed-T LABO) its tempered sums
+// s = sum e, w1 = sum e d about the row's non-target maximum.
+struct Pass1Result {
+    RowStats st;
+    double fixed_s;
+    double fixed_w1;
+};
+
+// LABO's reduced pass-1 statistics, whose maximum and sum of exponentials are over the non-targets
+// (ThreadStats), with the target added: m = max(nt_max, z_y), s = s_nt e^(nt_max - m) + e^(z_y - m).
+// Once per row, in every thread of the group alike.
+__device__ __forceinline__ RowStats join_target(RowStats st) {
+    st.nt_max = st.m;
+    st.m = fmaxf(st.nt_max, st.zy);
+    if (st.m == -f_inf()) {
+        st.s = 0.f;  // every logit -inf, as the running sums leave it
+    } else {
+        const float nt_part = st.nt_max == -f_inf() ? 0.f : __fmul_rn(st.s, expf(st.nt_max - st.m));
+        st.s = __fadd_rn(nt_part, expf(st.zy - st.m));
+    }
+    return st;
+}
+
+// The group reduction of the threads' pass-1 statistics.
+template <class Options, class Group>
+__device__ __forceinline__ Pass1Result reduce_stats(const Group &g, const ThreadStats &acc, float tscale) {
+    if constexpr (Options::fixed_sums) {
+        const FixedStats r = g.allreduce(FixedStats{acc.st, acc.ts, acc.tw1, tscale}, FixedStats::identity(tscale));
+        return {join_target(r.st), r.s, r.w1};
+    } else if constexpr (Options::tempered) {
+        return {join_target(g.allreduce(acc.st)), 0.0, 0.0};
+    } else {
+        return {g.allreduce(acc.st), 0.0, 0.0};
+    }
+}
+
+// Pass 1 over a row view (its first read of the row), reduced over the group.
+template <class Tr, class Options, class Group, class View, class Index>
+__device__ __forceinline__ Pass1Result row_stats(const Group &g, View &view, const RowTarget<Index> &target,
+                                                 float tscale) {
+    ThreadStats acc = ThreadStats::identity();
+    view.load_pass(
+        [&](const uint4 &raw, Index c) { accumulate_stats<Tr, Options>(acc, tscale, raw, view.geo, c, target); });
+    return reduce_stats<Options>(g, acc, tscale);
+}
+
+}  // namespace label_loss
+}  // namespace cuda
+}  // namespace labo
+
+#endif  // LABO_SRC_CUDA_LABEL_LOSS_STATS_CUH_
