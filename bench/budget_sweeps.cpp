@@ -1,0 +1,201 @@
+// How many sweeps over a row the budget rule's temperature solve takes, and how safe its one
+// sweep-free step is: the CUDA kernel's BudgetSolve (native/src/cuda/label_loss_tempered.cuh) and the
+// CPU kernel follow the steps of native/src/budget_step.h, one sweep per step, none for a last step
+// that budget_step() extrapolates. This program runs those steps on the host in fp64 over rows drawn
+// from several distributions (the GPU benchmark's rows are Gaussian with sd 3 and Gumbel with scale
+// 3, V = 32000, kappa = 0.5), and prints:
+//   1. sweeps per row (mean and histogram) per distribution and kappa;
+//   2. for every step the solve takes, what the step would give if it were taken without a sweep,
+//      against a sweep at the new beta: |KL - eps| in units of the tolerance, and the errors of the
+//      extrapolated log S and E_r[d], binned by |h| * range (the step's bound on |h d|), next to
+//      Newton's error estimate (the second condition budget_step() puts on extrapolating);
+//   3. a design weighed and not adopted: pass 1 (which the shared-memory path overlaps with the
+//      memory traffic) also gathers the tempered sums at the previous row's beta, so the solve
+//      starts from an evaluation that costs no sweep. Sweeps per row with and without it, on rows
+//      alike and on rows whose scale or shape varies from row to row.
+//
+//   g++ -O2 -std=c++17 -Inative/src bench/budget_sweeps.cpp -o /tmp/budget_sweeps && /tmp/budget_sweeps
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <functional>
+#include <random>
+#include <vector>
+
+#include "budget_step.h"
+
+namespace {
+
+constexpr double kBetaMax = 3.0e38;  // as in the kernels
+
+struct Row {
+    std::vector<float> z;
+    int y;
+};
+
+struct Moments {
+    double log_s, mean, var, skew;
+};
+
+// One sweep: r's moments at beta over the non-targets, d = z - nt_max.
+Moments sweep(const Row &row, float nt_max, double beta) {
+    double s = 0, w1 = 0, w2 = 0, w3 = 0;
+    for (size_t k = 0; k < row.z.size(); ++k) {
+        if (static_cast<int>(k) == row.y) continue;
+        const double d = static_cast<double>(row.z[k]) - nt_max;
+        const double e = std::exp(beta * d);
+        s += e;
+        w1 += e * d;
+        w2 += e * d * d;
+        w3 += e * d * d * d;
+    }
+    const double m1 = w1 / s, e2 = w2 / s;
+    return {std::log(s), m1, std::max(e2 - m1 * m1, 0.0), w3 / s - 3 * m1 * e2 + 2 * m1 * m1 * m1};
+}
+
+struct Bin {
+    long steps = 0;
+    double kl_err = 0, log_s_err = 0, mean_err = 0, newton = 0;  // maxima
+};
+const double kBinEdges[] = {0.0125, 0.025, 0.05, 0.1, 0.2, 0.4};
+constexpr int kBins = 7;
+
+// The solve of one row, as the kernels take it; returns its sweeps and records every step in bins
+// (if any). free_beta > 0: the solve starts there instead of at budget_seed(), and its first
+// evaluation costs no sweep (section 3); *beta_out: the solution.
+int solve(const Row &row, double kappa, Bin *bins, double free_beta = 0.0, double *beta_out = nullptr) {
+    const double n = static_cast<double>(row.z.size() - 1), eps = kappa * std::log(n), log_n = std::log(n);
+    double zsum = 0, zsq = 0;
+    float nt_max = -INFINITY, nt_min = INFINITY;
+    for (size_t k = 0; k < row.z.size(); ++k) {
+        zsum += row.z[k];
+        zsq += static_cast<double>(row.z[k]) * row.z[k];
+        if (static_cast<int>(k) != row.y) {
+            nt_max = std::max(nt_max, row.z[k]);
+            nt_min = std::min(nt_min, row.z[k]);
+        }
+    }
+    const double zy = row.z[static_cast<size_t>(row.y)];
+    const double mean_u = (zsum - zy) / n, var_u = (zsq - zy * zy) / n - mean_u * mean_u;
+    double beta = free_beta > 0.0 ? free_beta : labo::budget_seed(eps, var_u, static_cast<double>(nt_max) - mean_u);
+    if (!(beta > 0.0) || !(beta < kBetaMax)) beta = 1.0;
+    const int free_sweeps = free_beta > 0.0 ? 1 : 0;
+    int sweeps = 1;
+    const auto done = [&] {
+        if (beta_out != nullptr) *beta_out = beta;
+        return sweeps - free_sweeps;
+    };
+    const double tol = 1e-6 * std::max(1.0, eps), range = static_cast<double>(nt_max) - nt_min;
+    double lo = 0, hi = INFINITY;
+    for (;; ++sweeps) {
+        const Moments mo = sweep(row, nt_max, beta);
+        const double f = (log_n - mo.log_s + beta * mo.mean) - eps;
+        if (std::fabs(f) <= tol || sweeps >= 50 || !(std::fabs(f) < INFINITY) || beta >= kBetaMax) return done();
+        if (f < 0.0 && !(mo.var > 0.0)) return done();
+        const labo::TemperedMomentsAtBeta at{mo.log_s, mo.mean, mo.var, mo.skew};
+        // The step as if it could always be extrapolated (no tolerance, no range bound) ...
+        double lo_any = lo, hi_any = hi;
+        const labo::BudgetStep any = labo::budget_step(beta, f, at, lo_any, hi_any, 1e300, 0.0);
+        if (any.extrapolated && bins != nullptr) {
+            const double h = any.next - beta;
+            const Moments there = sweep(row, nt_max, any.next);
+            const double dn = -f / (beta * mo.var);
+            int b = 0;
+            while (b < kBins - 1 && std::fabs(h) * range > kBinEdges[b]) ++b;
+            Bin &bin = bins[b];
+            ++bin.steps;
+            bin.kl_err = std::max(bin.kl_err, std::fabs(log_n - there.log_s + any.next * there.mean - eps) / tol);
+            bin.log_s_err = std::max(bin.log_s_err, std::fabs(any.log_s - there.log_s));
+            bin.mean_err = std::max(bin.mean_err, std::fabs(any.mean - there.mean));
+            bin.newton = std::max(bin.newton, 0.5 * std::fabs(mo.var + beta * mo.skew) * dn * dn / tol);
+        }
+        // ... and as the kernels take it.
+        const labo::BudgetStep step = labo::budget_step(beta, f, at, lo, hi, tol, range);
+        if (step.extrapolated || step.next == beta) {
+            if (step.extrapolated) beta = step.next;
+            return done();
+        }
+        beta = std::min(step.next, kBetaMax);
+    }
+}
+
+}  // namespace
+
+int main() {
+    const int vocab = 32000, rows = 200;
+    const std::vector<std::pair<const char *, std::function<float(std::mt19937_64 &)>>> draws = {
+        {"gaussian (sd 3)", [](std::mt19937_64 &g) { return std::normal_distribution<float>(0, 3)(g); }},
+        {"gumbel (scale 3)", [](std::mt19937_64 &g) { return std::extreme_value_distribution<float>(0, 3)(g); }},
+        {"gaussian (sd 1)", [](std::mt19937_64 &g) { return std::normal_distribution<float>(0, 1)(g); }},
+        {"student-t3 (x2)", [](std::mt19937_64 &g) { return 2 * std::student_t_distribution<float>(3)(g); }},
+        {"lognormal", [](std::mt19937_64 &g) { return std::lognormal_distribution<float>(0, 1)(g); }},
+    };
+    std::mt19937_64 gen(20261128);
+    Bin bins[kBins];
+    std::printf("V = %d, %d rows each\n\n| rows | kappa | sweeps per row | histogram (sweeps: rows) |\n| --- | ---: | ---: | --- |\n",
+                vocab, rows);
+    for (const auto &[name, draw] : draws) {
+        for (double kappa : {0.1, 0.5, 0.9}) {
+            long total = 0;
+            std::vector<int> hist(51, 0);
+            for (int r = 0; r < rows; ++r) {
+                Row row{std::vector<float>(static_cast<size_t>(vocab)), 0};
+                for (float &v : row.z) v = draw(gen);
+                row.y = std::uniform_int_distribution<int>(0, vocab - 1)(gen);
+                const int s = solve(row, kappa, bins);
+                total += s;
+                ++hist[static_cast<size_t>(s)];
+            }
+            std::printf("| %s | %.1f | %.2f |", name, kappa, static_cast<double>(total) / rows);
+            for (size_t s = 1; s < hist.size(); ++s) {
+                if (hist[s] > 0) std::printf(" %zu: %d", s, hist[s]);
+            }
+            std::printf(" |\n");
+        }
+    }
+    std::printf("\nEvery step, taken without a sweep (maxima over the steps in each bin):\n\n"
+                "| abs(h) range <= | steps | abs(KL - eps) / tol | abs(log S error) | abs(E_r[d] error) | Newton's estimate / tol |\n"
+                "| ---: | ---: | ---: | ---: | ---: | ---: |\n");
+    for (int b = 0; b < kBins; ++b) {
+        if (b < kBins - 1) {
+            std::printf("| %g", kBinEdges[b]);
+        } else {
+            std::printf("| larger");
+        }
+        std::printf(" | %ld | %.3g | %.3g | %.3g | %.3g |\n", bins[b].steps, bins[b].kl_err, bins[b].log_s_err,
+                    bins[b].mean_err, bins[b].newton);
+    }
+
+    // 3. The previous row's beta, evaluated in pass 1: rows alike, and rows whose scale (uniform in
+    // [1, 5]) or shape (Gaussian or Student-t) changes from row to row.
+    using Draw = std::function<float(std::mt19937_64 &, double)>;
+    const std::vector<std::pair<const char *, Draw>> sequences = {
+        {"gaussian (sd 3)", [](std::mt19937_64 &g, double) { return std::normal_distribution<float>(0, 3)(g); }},
+        {"gumbel (scale 3)", [](std::mt19937_64 &g, double) { return std::extreme_value_distribution<float>(0, 3)(g); }},
+        {"gaussian, sd per row", [](std::mt19937_64 &g, double sd) { return std::normal_distribution<float>(0, sd)(g); }},
+        {"gumbel, scale per row",
+         [](std::mt19937_64 &g, double sc) { return std::extreme_value_distribution<float>(0, sc)(g); }},
+        {"gaussian or student-t per row", [](std::mt19937_64 &g, double u) {
+             return u < 3.0 ? std::normal_distribution<float>(0, 2)(g) : 2 * std::student_t_distribution<float>(3)(g);
+         }},
+    };
+    std::printf("\nSweeps per row, solve started at budget_seed() or at the previous row's beta evaluated in pass 1:\n\n"
+                "| rows | kappa | seed | previous row's beta |\n| --- | ---: | ---: | ---: |\n");
+    for (const auto &[name, draw] : sequences) {
+        for (double kappa : {0.1, 0.5, 0.9}) {
+            long seeded = 0, chained = 0;
+            double previous = 0.0;
+            for (int r = 0; r < rows; ++r) {
+                const double u = std::uniform_real_distribution<double>(1.0, 5.0)(gen);
+                Row row{std::vector<float>(static_cast<size_t>(vocab)), 0};
+                for (float &v : row.z) v = draw(gen, u);
+                row.y = std::uniform_int_distribution<int>(0, vocab - 1)(gen);
+                seeded += solve(row, kappa, nullptr);
+                chained += solve(row, kappa, nullptr, previous, &previous);
+            }
+            std::printf("| %s | %.1f | %.2f | %.2f |\n", name, kappa, static_cast<double>(seeded) / rows,
+                        static_cast<double>(chained) / rows);
+        }
+    }
+    return 0;
+}
