@@ -155,10 +155,11 @@ const char *const kLayoutNames[] = {"contig", "phased", "mismatch", "inplace", "
 // with m of n non-targets masked, KL(r || u) >= log(n / (n - m)) at every T), every row ignored,
 // row 0's target 120 above every other logit (the target is the row's maximum by more than an fp32
 // exponential spans: LABO's pass 1 sums the non-targets about their own maximum and adds the target
-// last), row 0 shifted by +1000 (large logits, ordinary differences).
-enum Special { NORMAL, EQUAL_ROW, TOP_TIE, NEG_INF, MASKED_THIRD, ALL_IGNORED, TARGET_FAR, SHIFTED };
-const char *const kSpecialNames[] = {"",          " equal-row",   " top-tie",    " -inf",
-                                     " masked-third", " all-ignored", " target-far", " shifted"};
+// last), row 0 shifted by +1000 (large logits, ordinary differences), a NaN logit in row 0 and +inf
+// in row 1 (METHOD.md section 6: reported as a non-finite loss; the other rows as they would be).
+enum Special { NORMAL, EQUAL_ROW, TOP_TIE, NEG_INF, MASKED_THIRD, ALL_IGNORED, TARGET_FAR, SHIFTED, NON_FINITE };
+const char *const kSpecialNames[] = {"",           " equal-row",   " top-tie",    " -inf",      " masked-third",
+                                     " all-ignored", " target-far", " shifted", " non-finite"};
 
 struct Case {
     labo_dtype dtype;
@@ -238,6 +239,16 @@ void run_case(const Case &cs) {
     if (cs.special == SHIFTED) {
         for (int64_t k = 0; k < V; ++k) set_logit(s0, k, z[static_cast<size_t>(loff + s0 * lstride + k)] + 1000.f);
     }
+    // Rows whose loss must come out non-finite (a non-target logit NaN or +inf), unless ignored.
+    std::vector<char> non_finite(static_cast<size_t>(N), 0);
+    if (cs.special == NON_FINITE) {
+        for (int64_t r : {s0, s1}) {
+            if (r >= N) continue;
+            const int64_t y = targets[static_cast<size_t>(r)];
+            set_logit(r, y >= 0 && y < V ? (y + 1) % V : 0, r == s0 ? NAN : INFINITY);
+            non_finite[static_cast<size_t>(r)] = y != c.ignore_index;
+        }
+    }
     emutest::DeviceBuffer target_buf(static_cast<size_t>(N) * 8);
     std::memcpy(target_buf.data(), targets.data(), static_cast<size_t>(N) * 8);
 
@@ -290,6 +301,15 @@ void run_case(const Case &cs) {
     double total = 0;
     for (int64_t i = 0; i < N; ++i) {
         const bool ignored = targets[i] == c.ignore_index;
+        if (non_finite[static_cast<size_t>(i)]) {
+            // Only the loss is specified (non-finite); T, H, p_y and the gradient row are not.
+            total = NAN;
+            if (c.reduction == LABO_REDUCTION_NONE) {
+                check(!std::isfinite(lossp[i]), "row %lld with a non-finite logit: loss %.8g", static_cast<long long>(i),
+                      lossp[i]);
+            }
+            continue;
+        }
         RefRow ref;
         std::vector<double> zr;
         if (ignored) {
@@ -338,7 +358,9 @@ void run_case(const Case &cs) {
                   static_cast<long long>(k), got, want);
         }
     }
-    if (c.reduction != LABO_REDUCTION_NONE) {
+    if (c.reduction != LABO_REDUCTION_NONE && std::isnan(total)) {
+        check(!std::isfinite(lossp[0]), "reduced loss %.8g over a row with a non-finite logit", lossp[0]);
+    } else if (c.reduction != LABO_REDUCTION_NONE) {
         const double want = c.reduction == LABO_REDUCTION_MEAN ? (valid ? total / static_cast<double>(valid) : 0.0) : total;
         check(close(lossp[0], want, 3e-5, budget ? 3e-4 : 3e-5), "reduced loss %.8g, reference %.8g", lossp[0], want);
     }
@@ -409,7 +431,7 @@ void run_reference_tests(uint64_t seed) {
         // Special rows on the warp path, the shared-memory path and the streaming path.
         // (V >= 8: with a -inf logit, the budget rule's epsilon must stay reachable.)
         for (int64_t V : {uniform(8, 20), uniform(warp_max + 1, 2 * warp_max)}) {
-            for (Special sp : {EQUAL_ROW, TOP_TIE, NEG_INF, MASKED_THIRD, ALL_IGNORED, TARGET_FAR, SHIFTED}) {
+            for (Special sp : {EQUAL_ROW, TOP_TIE, NEG_INF, MASKED_THIRD, ALL_IGNORED, TARGET_FAR, SHIFTED, NON_FINITE}) {
                 for (size_t ci : {0u, 2u, 4u, 6u}) {
                     Case cs{dt, V, 4, CONTIG, kConfigs[ci], next_seed(), sp};
                     if (sp == ALL_IGNORED) cs.config.reduction = LABO_REDUCTION_MEAN;
@@ -428,7 +450,7 @@ void run_reference_tests(uint64_t seed) {
             run_case({dt, V, 3, static_cast<Layout>((ci + static_cast<size_t>(dt)) % kNumLayouts), kConfigs[ci], next_seed()});
         }
         // Special rows under both LABO rules (fixed T: pass 1's sums taken again with the -inf guard).
-        for (Special sp : {EQUAL_ROW, TOP_TIE, NEG_INF, MASKED_THIRD, TARGET_FAR, SHIFTED}) {
+        for (Special sp : {EQUAL_ROW, TOP_TIE, NEG_INF, MASKED_THIRD, TARGET_FAR, SHIFTED, NON_FINITE}) {
             for (size_t ci : {2u, 4u}) {
                 run_case({dt, uniform(warp_max + 1, 2 * warp_max), 3, CONTIG, kConfigs[ci], next_seed(), sp});
             }
@@ -454,7 +476,7 @@ void run_reference_tests(uint64_t seed) {
             run_case({dt, uniform(warp_max + 1, 2 * warp_max), uniform(40, 80), layout, kConfigs[ci], next_seed()});
         }
     }
-    for (Special sp : {EQUAL_ROW, TOP_TIE, NEG_INF, MASKED_THIRD, ALL_IGNORED, TARGET_FAR, SHIFTED}) {
+    for (Special sp : {EQUAL_ROW, TOP_TIE, NEG_INF, MASKED_THIRD, ALL_IGNORED, TARGET_FAR, SHIFTED, NON_FINITE}) {
         run_case({LABO_DTYPE_BFLOAT16, uniform(2100, 4000), 41, INPLACE, kConfigs[8], next_seed(), sp});
     }
     run_case({LABO_DTYPE_FLOAT32, uniform(30000, 31000), 5, PHASED, kConfigs[8], next_seed()});
