@@ -62,7 +62,7 @@ __device__ __forceinline__ GradientRule solve_row(const LossKernelParams &p, int
     float loss, temperature, entropy;
     float q_nontarget = 0.f;       // the constant part of q_k, k != y
     float q_target = 1.f - alpha;  // q_y
-    GradientRule rule{m, log2f(st.s), scale, 0.f, 0.f, Options::tempered, scale * alpha, st.nt_max, 0.f, 0.f, 0.f};
+    GradientRule rule{m, log2f(st.s), scale, 0.f, 0.f, Options::tempered, scale * alpha, pass1.nt_max, 0.f, 0.f, 0.f};
     if constexpr (kLoss == RowLoss::kCrossEntropy) {
         loss = log_s + (m - zy);
         temperature = f_nan();
@@ -79,9 +79,9 @@ __device__ __forceinline__ GradientRule solve_row(const LossKernelParams &p, int
         if constexpr (kLoss == RowLoss::kTemperedFixed) {
             r = fixed_tempered_row(p, fixed_tempered_sums<Tr>(g, view, target, pass1, tscale), tscale);
         } else {
-            r = solve_budget<Tr>(p, g, view, target, st);
+            r = solve_budget<Tr>(p, g, view, target, pass1);
         }
-        loss = log_s + (m - zy) + alpha * (zy - (st.nt_max + r.m1));  // st.nt_max + r.m1 = E_r[z]
+        loss = log_s + (m - zy) + alpha * (zy - (pass1.nt_max + r.m1));  // nt_max + r.m1 = E_r[z]
         temperature = r.temperature;
         entropy = r.entropy;
         if (r.uniform) {
@@ -92,7 +92,7 @@ __device__ __forceinline__ GradientRule solve_row(const LossKernelParams &p, int
         } else {
             rule.beta_log2e = r.beta_log2e;
             rule.log2_s_r = r.log2_s;
-            rule.p_offset_nt = fmaf(m - st.nt_max, kLog2e, rule.log2_s);
+            rule.p_offset_nt = fmaf(m - pass1.nt_max, kLog2e, rule.log2_s);
         }
     }
     rule.scaled_q_nontarget = scale * q_nontarget;

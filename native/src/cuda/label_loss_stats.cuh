@@ -23,12 +23,9 @@ struct RowStats {
     float zsum;    // sum of z over the row
     float zsq;     // sum of z^2 over the row (the budget rule's starting point)
     float zy;      // z_y (only the owning thread contributes)
-    float nt_max;  // max over k != y (LABO: set by join_target)
-    float nt_min;  // min over k != y
+    float nt_min;  // min over k != y (the budget rule)
 
-    __device__ __forceinline__ static RowStats identity() {
-        return {-f_inf(), 0.f, 0.f, 0.f, 0.f, -f_inf(), f_inf()};
-    }
+    __device__ __forceinline__ static RowStats identity() { return {-f_inf(), 0.f, 0.f, 0.f, 0.f, f_inf()}; }
     __device__ __forceinline__ static RowStats combine(const RowStats &a, const RowStats &b) {
         RowStats r;
         r.m = fmaxf(a.m, b.m);
@@ -40,20 +37,17 @@ struct RowStats {
         r.zsum = __fadd_rn(a.zsum, b.zsum);
         r.zsq = __fadd_rn(a.zsq, b.zsq);
         r.zy = __fadd_rn(a.zy, b.zy);
-        r.nt_max = fmaxf(a.nt_max, b.nt_max);
         r.nt_min = fminf(a.nt_min, b.nt_min);
         return r;
     }
     __device__ __forceinline__ RowStats shfl_xor(unsigned mask, int offset) const {
-        return {__shfl_xor_sync(mask, m, offset),      __shfl_xor_sync(mask, s, offset),
-                __shfl_xor_sync(mask, zsum, offset),   __shfl_xor_sync(mask, zsq, offset),
-                __shfl_xor_sync(mask, zy, offset),     __shfl_xor_sync(mask, nt_max, offset),
-                __shfl_xor_sync(mask, nt_min, offset)};
+        return {__shfl_xor_sync(mask, m, offset),    __shfl_xor_sync(mask, s, offset),
+                __shfl_xor_sync(mask, zsum, offset), __shfl_xor_sync(mask, zsq, offset),
+                __shfl_xor_sync(mask, zy, offset),   __shfl_xor_sync(mask, nt_min, offset)};
     }
     __device__ __forceinline__ RowStats shfl(unsigned mask, int src) const {
-        return {__shfl_sync(mask, m, src),    __shfl_sync(mask, s, src),      __shfl_sync(mask, zsum, src),
-                __shfl_sync(mask, zsq, src),  __shfl_sync(mask, zy, src),     __shfl_sync(mask, nt_max, src),
-                __shfl_sync(mask, nt_min, src)};
+        return {__shfl_sync(mask, m, src),   __shfl_sync(mask, s, src),  __shfl_sync(mask, zsum, src),
+                __shfl_sync(mask, zsq, src), __shfl_sync(mask, zy, src), __shfl_sync(mask, nt_min, src)};
     }
 };
 
@@ -245,39 +239,43 @@ struct FixedStats {
     }
 };
 
-// Pass 1 of a row, reduced over the group: its statistics and (fixed-T LABO) its tempered sums
-// s = sum e, w1 = sum e d about the row's non-target maximum.
+// Pass 1 of a row, reduced over the group: its statistics, (LABO) the max over k != y, and
+// (fixed-T LABO) its tempered sums s = sum e, w1 = sum e d about that maximum.
 struct Pass1Result {
     RowStats st;
+    float nt_max;  // LABO only
     double fixed_s;
     double fixed_w1;
 };
 
 // LABO's reduced pass-1 statistics, whose maximum and sum of exponentials are over the non-targets
 // (ThreadStats), with the target added: m = max(nt_max, z_y), s = s_nt e^(nt_max - m) + e^(z_y - m).
-// Once per row, in every thread of the group alike.
-__device__ __forceinline__ RowStats join_target(RowStats st) {
-    st.nt_max = st.m;
-    st.m = fmaxf(st.nt_max, st.zy);
+// Returns nt_max, the maximum before. Once per row, in every thread of the group alike.
+__device__ __forceinline__ float join_target(RowStats &st) {
+    const float nt_max = st.m;
+    st.m = fmaxf(nt_max, st.zy);
     if (st.m == -f_inf()) {
         st.s = 0.f;  // every logit -inf, as the running sums leave it
     } else {
-        const float nt_part = st.nt_max == -f_inf() ? 0.f : __fmul_rn(st.s, expf(st.nt_max - st.m));
+        const float nt_part = nt_max == -f_inf() ? 0.f : __fmul_rn(st.s, expf(nt_max - st.m));
         st.s = __fadd_rn(nt_part, expf(st.zy - st.m));
     }
-    return st;
+    return nt_max;
 }
 
 // The group reduction of the threads' pass-1 statistics.
 template <class Options, class Group>
 __device__ __forceinline__ Pass1Result reduce_stats(const Group &g, const ThreadStats &acc, float tscale) {
     if constexpr (Options::fixed_sums) {
-        const FixedStats r = g.allreduce(FixedStats{acc.st, acc.ts, acc.tw1, tscale}, FixedStats::identity(tscale));
-        return {join_target(r.st), r.s, r.w1};
+        FixedStats r = g.allreduce(FixedStats{acc.st, acc.ts, acc.tw1, tscale}, FixedStats::identity(tscale));
+        const float nt_max = join_target(r.st);
+        return {r.st, nt_max, r.s, r.w1};
     } else if constexpr (Options::tempered) {
-        return {join_target(g.allreduce(acc.st)), 0.0, 0.0};
+        RowStats st = g.allreduce(acc.st);
+        const float nt_max = join_target(st);
+        return {st, nt_max, 0.0, 0.0};
     } else {
-        return {g.allreduce(acc.st), 0.0, 0.0};
+        return {g.allreduce(acc.st), -f_inf(), 0.0, 0.0};
     }
 }
 

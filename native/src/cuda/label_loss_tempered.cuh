@@ -95,9 +95,9 @@ __device__ __forceinline__ TemperedSums tempered_sums(View &view, const RowTarge
 // tempered_sums with the -inf guard only where the row needs it (nt_min, the same for the group).
 template <class Tr, class View, class Index>
 __device__ __forceinline__ TemperedSums row_tempered_sums(View &view, const RowTarget<Index> &target,
-                                                          const RowStats &st, float beta_log2e) {
-    if (st.nt_min == -f_inf()) return tempered_sums<Tr, true>(view, target, st.nt_max, beta_log2e);
-    return tempered_sums<Tr, false>(view, target, st.nt_max, beta_log2e);
+                                                          const Pass1Result &pass1, float beta_log2e) {
+    if (pass1.st.nt_min == -f_inf()) return tempered_sums<Tr, true>(view, target, pass1.nt_max, beta_log2e);
+    return tempered_sums<Tr, false>(view, target, pass1.nt_max, beta_log2e);
 }
 
 // What the loss, the row's outputs and the gradient take of a tempered solution, in fp32.
@@ -135,7 +135,9 @@ __device__ __forceinline__ TemperedRow budget_row(double beta, double s, double 
 
 class BudgetSolve {
 public:
-    __device__ BudgetMove start(const LossKernelParams &p, const RowStats &st) {
+    __device__ BudgetMove start(const LossKernelParams &p, const Pass1Result &pass1) {
+        const RowStats &st = pass1.st;
+        const float nt_max = pass1.nt_max;
         n_ = static_cast<double>(p.vocab - 1);
         eps_ = static_cast<double>(p.budget_epsilon);
         const double zy = st.zy;
@@ -143,16 +145,16 @@ public:
         // eps == 0 (T = +inf), V == 2, or all non-target logits equal: r is uniform for every beta.
         // Its sums come from pass 1: s = n, E_r[z] the mean of the non-targets (-inf with -inf
         // logits: an infinite loss, as uniform weight on a -inf logit implies).
-        if (!(eps_ > 0.0) || p.vocab <= 2 || !(st.nt_max > st.nt_min)) return finish(0.0, n_, mean_u - st.nt_max);
+        if (!(eps_ > 0.0) || p.vocab <= 2 || !(nt_max > st.nt_min)) return finish(0.0, n_, mean_u - nt_max);
         // Variance of the non-target logits (NaN, 0 or inf with non-finite logits or total
         // cancellation: the guard below then starts at beta = 1).
         const double var_u = (static_cast<double>(st.zsq) - zy * zy) / n_ - mean_u * mean_u;
         log_n_ = log(n_);
-        double beta = budget_seed(eps_, var_u, static_cast<double>(st.nt_max) - mean_u);
+        double beta = budget_seed(eps_, var_u, static_cast<double>(nt_max) - mean_u);
         if (!(beta > 0.0) || !(beta < kBetaMax)) beta = 1.0;  // NaN, 0 or inf (non-finite logits)
         if (eps_ >= log_n_) beta = kBetaMax;  // kappa = 1: T = 0, one-hot on the strongest non-target
         tolerance_ = 1e-6 * fmax(1.0, eps_);
-        range_ = static_cast<double>(st.nt_max) - static_cast<double>(st.nt_min);  // largest |d|
+        range_ = static_cast<double>(nt_max) - static_cast<double>(st.nt_min);  // largest |d|
         lo_ = 0.0;
         hi_ = d_inf();
         iterations_left_ = p.max_iterations;
@@ -196,11 +198,11 @@ private:
 
 template <class Tr, class Group, class View, class Index>
 __device__ TemperedRow solve_budget(const LossKernelParams &p, const Group &g, View &view,
-                                    const RowTarget<Index> &target, const RowStats &st) {
+                                    const RowTarget<Index> &target, const Pass1Result &pass1) {
     BudgetSolve solve;
-    BudgetMove move = g.solo([&] { return solve.start(p, st); });
+    BudgetMove move = g.solo([&] { return solve.start(p, pass1); });
     while (!move.done) {
-        move = g.reduce_solo(row_tempered_sums<Tr>(view, target, st, move.beta_log2e),
+        move = g.reduce_solo(row_tempered_sums<Tr>(view, target, pass1, move.beta_log2e),
                              [&](const TemperedSums &u) { return solve.after_sweep(u); });
     }
     return move.row;
@@ -215,8 +217,8 @@ template <class Tr, class Group, class View, class Index>
 __device__ __forceinline__ Pass1Result fixed_tempered_sums(const Group &g, View &view, const RowTarget<Index> &target,
                                                            const Pass1Result &pass1, float tscale) {
     if (pass1.fixed_s == pass1.fixed_s && pass1.fixed_w1 == pass1.fixed_w1) return pass1;  // neither is NaN
-    const TemperedSums u = g.allreduce(tempered_sums<Tr, true>(view, target, pass1.st.nt_max, tscale));
-    return {pass1.st, u.s, u.w1};
+    const TemperedSums u = g.allreduce(tempered_sums<Tr, true>(view, target, pass1.nt_max, tscale));
+    return {pass1.st, pass1.nt_max, u.s, u.w1};
 }
 
 // Fixed-T LABO's row constants from its reduced pass-1 sums, worked out by every thread (the same
