@@ -218,6 +218,19 @@ __device__ __forceinline__ float fast_exp2(float x) {
 
 __device__ __forceinline__ float fast_exp(float x) { return fast_exp2(x * kLog2e); }
 
+// log2(x) for the gradient's per-row constants (log2 of a sum of exponentials, >= 1): lg2.approx,
+// within 2 ulp of the result (2^-22 absolute in [0.5, 2]), one MUFU.LG2 where log2f is a polynomial
+// of about 25 instructions that every thread of a group runs for every row.
+__device__ __forceinline__ float fast_log2(float x) {
+#if defined(__CUDA_ARCH__)
+    float y;
+    asm("lg2.approx.ftz.f32 %0, %1;" : "=f"(y) : "f"(x));
+    return y;
+#else
+    return log2f(x);  // the host compile of the CUDA emulator
+#endif
+}
+
 // Loads chunk c of a row: one 16-byte load when the chunk is full, element loads otherwise
 // (elements outside the row read as 0 and are never dereferenced).
 template <class Tr, class Index>
@@ -314,12 +327,38 @@ __device__ __forceinline__ void async_copy_wait_all() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Reductions. A statistic type T provides identity(), combine(a, b) (commutative, evaluated
-// without contraction) and shfl_xor / shfl (member-wise warp shuffles); a type whose identity
-// depends on the call passes it to allreduce. Every all-reduction ends with a broadcast from one
-// lane so that all threads of a group hold bit-identical results: the row algorithm branches on
-// them (Newton loop) and must stay group-uniform.
+// Reductions. A statistic type T provides identity(), shfl_xor / shfl (member-wise warp shuffles)
+// and either combine(a, b) (commutative, evaluated without contraction; allreduce) or, for sums
+// kept about a running maximum, running_max(), about(max) and add(a, b) (allreduce_about_max); a
+// type whose identity depends on the call passes it to the reduction. Every all-reduction ends
+// with a broadcast from one lane so that all threads of a group hold bit-identical results: the
+// row algorithm branches on them (Newton loop) and must stay group-uniform.
 // ---------------------------------------------------------------------------------------------
+
+// A butterfly over the warp's lanes in `mask` (kLanes of them, aligned): every lane ends with the
+// combination of all, the same bits in each (combine is commutative).
+template <int kLanes, class T>
+__device__ __forceinline__ T butterfly(T v, unsigned mask) {
+#pragma unroll
+    for (int offset = kLanes / 2; offset > 0; offset >>= 1) v = T::combine(v, v.shfl_xor(mask, offset));
+    return v;
+}
+
+// The butterfly for sums kept about a running maximum (pass 1's online softmax): the maximum first,
+// one shuffle and one max a step; then every lane moves its sums to it, one exponential, and the
+// sums are added, a shuffle and an add a step for each. Combining sides about different maxima at
+// every step instead rescales both at every step: two exponentials and their dependent chain a
+// step, in every thread of the group, for every row.
+template <int kLanes, class T>
+__device__ __forceinline__ T butterfly_about_max(T v, unsigned mask) {
+    float max = v.running_max();
+#pragma unroll
+    for (int offset = kLanes / 2; offset > 0; offset >>= 1) max = fmaxf(max, __shfl_xor_sync(mask, max, offset));
+    v = v.about(max);
+#pragma unroll
+    for (int offset = kLanes / 2; offset > 0; offset >>= 1) v = T::add(v, v.shfl_xor(mask, offset));
+    return v;
+}
 
 // A group of LANES consecutive lanes of one warp (LANES = 4 .. 32) sharing one row.
 template <int LANES>
@@ -339,16 +378,16 @@ struct WarpGroup {
 
     template <class T>
     __device__ __forceinline__ T allreduce(T v) const {
-#pragma unroll
-        for (int offset = LANES / 2; offset > 0; offset >>= 1) {
-            v = T::combine(v, v.shfl_xor(mask, offset));
-        }
-        return v.shfl(mask, base_lane);
+        return butterfly<LANES>(v, mask).shfl(mask, base_lane);
     }
     // (every lane of the group holds a value: the identity is not needed)
     template <class T>
     __device__ __forceinline__ T allreduce(T v, const T & /*identity*/) const {
         return allreduce(v);
+    }
+    template <class T>
+    __device__ __forceinline__ T allreduce_about_max(T v, const T & /*identity*/ = T::identity()) const {
+        return butterfly_about_max<LANES>(v, mask).shfl(mask, base_lane);
     }
 
     // f() on every lane: the group is part of one warp, whose lanes compute in lockstep at the cost
@@ -381,29 +420,20 @@ struct BlockGroup {
         : rank(static_cast<int>(threadIdx.x)), threads(static_cast<int>(blockDim.x)), scratch(s) {}
     __device__ __forceinline__ int size() const { return threads; }
 
-    template <class T>
-    __device__ __forceinline__ static T warp_allreduce(T v) {
-#pragma unroll
-        for (int offset = kWarpSize / 2; offset > 0; offset >>= 1) {
-            v = T::combine(v, v.shfl_xor(kFullMask, offset));
-        }
-        return v;
-    }
-
     // blockDim.x is a multiple of 32 and at most 1024. Two barriers: the first publishes the
     // per-warp partials, the second keeps the scratch from being overwritten by the next call
     // before every warp has read it.
     template <class T>
     __device__ __forceinline__ T allreduce(T v, const T &identity) const {
-        publish_warp_partial(v);
-        __syncthreads();
-        const T w = reduce_warp_partials(identity);
-        __syncthreads();
-        return w;
+        return allreduce_by(v, identity, [](const T &x) { return butterfly<kWarpSize>(x, kFullMask); });
     }
     template <class T>
     __device__ __forceinline__ T allreduce(T v) const {
         return allreduce(v, T::identity());
+    }
+    template <class T>
+    __device__ __forceinline__ T allreduce_about_max(T v, const T &identity = T::identity()) const {
+        return allreduce_by(v, identity, [](const T &x) { return butterfly_about_max<kWarpSize>(x, kFullMask); });
     }
 
     // f() in warp 0 only, its result handed to every thread. For scalar work that every thread would
@@ -438,10 +468,11 @@ struct BlockGroup {
         using R = decltype(f(v));
         static_assert(sizeof(R) <= kSoloBytes, "solo result too large for the scratch");
         R *slot = reinterpret_cast<R *>(static_cast<unsigned char *>(scratch) + kReducePartialBytes);
-        publish_warp_partial(v);
+        const auto warp_reduce = [](const T &x) { return butterfly<kWarpSize>(x, kFullMask); };
+        publish_warp_partial(v, warp_reduce);
         __syncthreads();
         if (rank < kWarpSize) {
-            const R r = f(reduce_warp_partials(T::identity()));
+            const R r = f(reduce_warp_partials(T::identity(), warp_reduce));
             if (rank == 0) *slot = r;
         }
         __syncthreads();
@@ -449,22 +480,31 @@ struct BlockGroup {
     }
 
 private:
+    // allreduce with `warp_reduce` (a butterfly over a whole warp) for both stages.
+    template <class T, class WarpReduce>
+    __device__ __forceinline__ T allreduce_by(const T &v, const T &identity, WarpReduce &&warp_reduce) const {
+        publish_warp_partial(v, warp_reduce);
+        __syncthreads();
+        const T w = reduce_warp_partials(identity, warp_reduce);
+        __syncthreads();
+        return w;
+    }
+
     // Each warp's reduction of v into the scratch (lane 0 writes).
-    template <class T>
-    __device__ __forceinline__ void publish_warp_partial(T v) const {
+    template <class T, class WarpReduce>
+    __device__ __forceinline__ void publish_warp_partial(const T &v, WarpReduce &&warp_reduce) const {
         static_assert(sizeof(T) <= kReducePartialBytes / 32, "statistic too large for the scratch");
-        v = warp_allreduce(v);
-        if ((rank & (kWarpSize - 1)) == 0) static_cast<T *>(scratch)[rank / kWarpSize] = v;
+        const T w = warp_reduce(v);
+        if ((rank & (kWarpSize - 1)) == 0) static_cast<T *>(scratch)[rank / kWarpSize] = w;
     }
 
     // After the barrier that follows publish_warp_partial: the reduction of the partials, in the
     // calling warp, the same bits on every lane.
-    template <class T>
-    __device__ __forceinline__ T reduce_warp_partials(const T &identity) const {
+    template <class T, class WarpReduce>
+    __device__ __forceinline__ T reduce_warp_partials(const T &identity, WarpReduce &&warp_reduce) const {
         const int lane = rank & (kWarpSize - 1);
-        T w = lane < threads / kWarpSize ? static_cast<const T *>(scratch)[lane] : identity;
-        w = warp_allreduce(w);
-        return w.shfl(kFullMask, 0);
+        const T w = lane < threads / kWarpSize ? static_cast<const T *>(scratch)[lane] : identity;
+        return warp_reduce(w).shfl(kFullMask, 0);
     }
 };
 

@@ -46,44 +46,29 @@ __device__ __forceinline__ bool row_is_ignored(const LossKernelParams &p, int64_
 
 // Everything between pass 1 and the gradient pass for a row with a valid target y: the
 // group-reduced statistics `st` in, the row's outputs written (by the group's leader), the
-// gradient rule out. LABO runs its tempered passes over `view` here.
+// gradient rule out. LABO runs its tempered passes over `view` here. Every thread works out the
+// gradient's constants; the outputs (their logarithms and divisions) are the leader's alone.
 template <class Tr, class Options, class Group, class View, class Index>
 __device__ __forceinline__ GradientRule solve_row(const LossKernelParams &p, int64_t row, const RowTarget<Index> &target,
                                                   float scale, float tscale, const Group &g, View &view,
                                                   const Pass1Result &pass1) {
     constexpr RowLoss kLoss = Options::loss;
     const RowStats &st = pass1.st;
-    const float m = st.m;
-    const float log_s = logf(st.s);
-    const float zy = st.zy;
-    const float p_target = expf((zy - m) - log_s);
     const float alpha = kLoss == RowLoss::kCrossEntropy ? 0.f : p.alpha;
 
-    float loss, temperature, entropy;
-    float q_nontarget = 0.f;       // the constant part of q_k, k != y
-    float q_target = 1.f - alpha;  // q_y
-    GradientRule rule{m, log2f(st.s), scale, 0.f, 0.f, Options::tempered, scale * alpha, pass1.nt_max, 0.f, 0.f, 0.f};
-    if constexpr (kLoss == RowLoss::kCrossEntropy) {
-        loss = log_s + (m - zy);
-        temperature = f_nan();
-        entropy = 0.f;
-    } else if constexpr (kLoss == RowLoss::kUniform) {
-        const float mean = st.zsum / static_cast<float>(p.vocab);
-        loss = log_s + (m - zy) + alpha * (zy - mean);
-        temperature = f_inf();
-        entropy = logf(static_cast<float>(p.vocab));
-        q_nontarget = alpha / static_cast<float>(p.vocab);
-        q_target += q_nontarget;
-    } else {
-        TemperedRow r;
+    float q_nontarget = 0.f;  // the constant part of q_k, k != y
+    GradientRule rule{st.m, fast_log2(st.s), scale, 0.f, 0.f, Options::tempered, scale * alpha, pass1.nt_max,
+                      0.f,  0.f,             0.f};
+    if constexpr (kLoss == RowLoss::kUniform) q_nontarget = alpha / static_cast<float>(p.vocab);
+    [[maybe_unused]] Pass1Result fixed_sums;  // fixed-T LABO: pass 1's, or those of a guarded sweep
+    [[maybe_unused]] TemperedRow r;           // LABO: r's constants
+    if constexpr (Options::tempered) {
         if constexpr (kLoss == RowLoss::kTemperedFixed) {
-            r = fixed_tempered_row(p, fixed_tempered_sums<Tr>(g, view, target, pass1, tscale), tscale);
+            fixed_sums = fixed_tempered_sums<Tr>(g, view, target, pass1, tscale);
+            r = fixed_tempered_row(p, fixed_sums, tscale);
         } else {
             r = solve_budget<Tr>(p, g, view, target, pass1);
         }
-        loss = log_s + (m - zy) + alpha * (zy - (pass1.nt_max + r.m1));  // nt_max + r.m1 = E_r[z]
-        temperature = r.temperature;
-        entropy = r.entropy;
         if (r.uniform) {
             // T = infinity: r is uniform over the non-targets (-inf logits included, where
             // 0 * (z - nt_max) would be NaN), a constant alpha / (V - 1), no exponentials.
@@ -92,12 +77,35 @@ __device__ __forceinline__ GradientRule solve_row(const LossKernelParams &p, int
         } else {
             rule.beta_log2e = r.beta_log2e;
             rule.log2_s_r = r.log2_s;
-            rule.p_offset_nt = fmaf(m - pass1.nt_max, kLog2e, rule.log2_s);
+            rule.p_offset_nt = fmaf(st.m - pass1.nt_max, kLog2e, rule.log2_s);
         }
     }
     rule.scaled_q_nontarget = scale * q_nontarget;
-    rule.scaled_q_target = scale * q_target;
-    if (g.rank == 0) write_row_outputs(p, row, loss, temperature, entropy, p_target);
+    rule.scaled_q_target = scale * (kLoss == RowLoss::kUniform ? (1.f - alpha) + q_nontarget : 1.f - alpha);
+
+    if (g.rank == 0) {
+        const float m = st.m;
+        const float zy = st.zy;
+        const float log_s = logf(st.s);
+        const float p_target = expf((zy - m) - log_s);
+        float loss, temperature, entropy;
+        if constexpr (kLoss == RowLoss::kCrossEntropy) {
+            loss = log_s + (m - zy);
+            temperature = f_nan();
+            entropy = 0.f;
+        } else if constexpr (kLoss == RowLoss::kUniform) {
+            const float mean = st.zsum / static_cast<float>(p.vocab);
+            loss = log_s + (m - zy) + alpha * (zy - mean);
+            temperature = f_inf();
+            entropy = logf(static_cast<float>(p.vocab));
+        } else {
+            if constexpr (kLoss == RowLoss::kTemperedFixed) add_fixed_tempered_moments(p, fixed_sums, r);
+            loss = log_s + (m - zy) + alpha * (zy - (pass1.nt_max + r.m1));  // nt_max + r.m1 = E_r[z]
+            temperature = r.temperature;
+            entropy = r.entropy;
+        }
+        write_row_outputs(p, row, loss, temperature, entropy, p_target);
+    }
     return rule;
 }
 

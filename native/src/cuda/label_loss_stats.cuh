@@ -16,7 +16,9 @@ namespace labo {
 namespace cuda {
 namespace label_loss {
 
-// A row's pass-1 statistics, mergeable across threads (and, later, across vocabulary shards).
+// A row's pass-1 statistics, mergeable across threads (and, later, across vocabulary shards): the
+// sum of exponentials is kept about the running maximum m, so that threads merge by moving their
+// sums to the largest m (about) and adding (add; the groups' allreduce_about_max).
 struct RowStats {
     float m;       // max over the row (LABO's pass 1: over k != y until join_target)
     float s;       // sum of exp(z - m) (likewise)
@@ -26,19 +28,23 @@ struct RowStats {
     float nt_min;  // min over k != y (the budget rule)
 
     __device__ __forceinline__ static RowStats identity() { return {-f_inf(), 0.f, 0.f, 0.f, 0.f, f_inf()}; }
-    __device__ __forceinline__ static RowStats combine(const RowStats &a, const RowStats &b) {
-        RowStats r;
-        r.m = fmaxf(a.m, b.m);
-        if (r.m == -f_inf()) {
-            r.s = 0.f;
-        } else {
-            r.s = __fadd_rn(__fmul_rn(a.s, expf(a.m - r.m)), __fmul_rn(b.s, expf(b.m - r.m)));
-        }
-        r.zsum = __fadd_rn(a.zsum, b.zsum);
-        r.zsq = __fadd_rn(a.zsq, b.zsq);
-        r.zy = __fadd_rn(a.zy, b.zy);
-        r.nt_min = fminf(a.nt_min, b.nt_min);
+    __device__ __forceinline__ float running_max() const { return m; }
+    // The same statistics about a maximum `to` >= m. Sums about -inf are 0 (and stay 0 when every
+    // side is -inf, rather than 0 * exp(-inf + inf)).
+    __device__ __forceinline__ RowStats about(float to) const {
+        RowStats r = *this;
+        r.m = to;
+        r.s = to == -f_inf() ? 0.f : __fmul_rn(s, expf(m - to));
         return r;
+    }
+    // Two sides about the same maximum.
+    __device__ __forceinline__ static RowStats add(const RowStats &a, const RowStats &b) {
+        return {a.m,
+                __fadd_rn(a.s, b.s),
+                __fadd_rn(a.zsum, b.zsum),
+                __fadd_rn(a.zsq, b.zsq),
+                __fadd_rn(a.zy, b.zy),
+                fminf(a.nt_min, b.nt_min)};
     }
     __device__ __forceinline__ RowStats shfl_xor(unsigned mask, int offset) const {
         return {__shfl_xor_sync(mask, m, offset),    __shfl_xor_sync(mask, s, offset),
@@ -209,8 +215,8 @@ __device__ __forceinline__ void accumulate_stats(ThreadStats &acc, float tscale,
 }
 
 // Fixed-T LABO's pass-1 statistics as one reduction: the row statistics and the tempered sums
-// s, w1 about that side's own non-target maximum st.m (ThreadStats); combining two sides moves both sums to
-// the larger maximum. One reduction, not one for the row's maximum and then one for the sums moved
+// s, w1 about that side's own non-target maximum st.m (ThreadStats), moved with the plain sum to
+// the group's maximum. One reduction, not one for the row's maximum and then one for the sums moved
 // to it. tscale (the same in every thread) rides along for the moves and is not shuffled.
 struct FixedStats {
     RowStats st;
@@ -221,14 +227,14 @@ struct FixedStats {
     __device__ __forceinline__ static FixedStats identity(float tscale) {
         return {RowStats::identity(), 0.0, 0.0, tscale};
     }
-    __device__ __forceinline__ static FixedStats combine(const FixedStats &a, const FixedStats &b) {
-        FixedStats r{RowStats::combine(a.st, b.st), a.s, a.w1, a.tscale};
-        double bs = b.s, bw1 = b.w1;
-        rebase_tempered_sums(r.s, r.w1, a.st.m, r.st.m, a.tscale);
-        rebase_tempered_sums(bs, bw1, b.st.m, r.st.m, a.tscale);
-        r.s = __dadd_rn(r.s, bs);
-        r.w1 = __dadd_rn(r.w1, bw1);
+    __device__ __forceinline__ float running_max() const { return st.m; }
+    __device__ __forceinline__ FixedStats about(float to) const {
+        FixedStats r{st.about(to), s, w1, tscale};
+        rebase_tempered_sums(r.s, r.w1, st.m, to, tscale);
         return r;
+    }
+    __device__ __forceinline__ static FixedStats add(const FixedStats &a, const FixedStats &b) {
+        return {RowStats::add(a.st, b.st), __dadd_rn(a.s, b.s), __dadd_rn(a.w1, b.w1), a.tscale};
     }
     __device__ __forceinline__ FixedStats shfl_xor(unsigned mask, int offset) const {
         return {st.shfl_xor(mask, offset), __shfl_xor_sync(mask, s, offset), __shfl_xor_sync(mask, w1, offset),
@@ -267,15 +273,16 @@ __device__ __forceinline__ float join_target(RowStats &st) {
 template <class Options, class Group>
 __device__ __forceinline__ Pass1Result reduce_stats(const Group &g, const ThreadStats &acc, float tscale) {
     if constexpr (Options::fixed_sums) {
-        FixedStats r = g.allreduce(FixedStats{acc.st, acc.ts, acc.tw1, tscale}, FixedStats::identity(tscale));
+        FixedStats r =
+            g.allreduce_about_max(FixedStats{acc.st, acc.ts, acc.tw1, tscale}, FixedStats::identity(tscale));
         const float nt_max = join_target(r.st);
         return {r.st, nt_max, r.s, r.w1};
     } else if constexpr (Options::tempered) {
-        RowStats st = g.allreduce(acc.st);
+        RowStats st = g.allreduce_about_max(acc.st);
         const float nt_max = join_target(st);
         return {st, nt_max, 0.0, 0.0};
     } else {
-        return {g.allreduce(acc.st), -f_inf(), 0.0, 0.0};
+        return {g.allreduce_about_max(acc.st), -f_inf(), 0.0, 0.0};
     }
 }
 

@@ -221,19 +221,27 @@ __device__ __forceinline__ Pass1Result fixed_tempered_sums(const Group &g, View 
     return {pass1.st, pass1.nt_max, u.s, u.w1};
 }
 
-// Fixed-T LABO's row constants from its reduced pass-1 sums, worked out by every thread (the same
-// sums give every thread the same bits; no solo, no barrier). fp32 is enough here: the sums were
-// added up in fp64 and s >= 1 (the strongest non-target contributes 2^0), so log s is well
-// conditioned, and H = log s - beta m1 adds two non-negative terms (m1 <= 0).
-// `tscale`: the kernel's exponent scale of beta_fixed (tempered_exponent_scale).
+// Fixed-T LABO's gradient constants from its reduced pass-1 sums, worked out by every thread (the
+// same sums give every thread the same bits; no solo, no barrier). fp32 is enough here: the sums
+// were added up in fp64 and s >= 1 (the strongest non-target contributes 2^0), so log s is well
+// conditioned. r's mean and entropy, which only the row's outputs use, are the leader's to add
+// (add_fixed_tempered_moments). `tscale`: the kernel's exponent scale of beta_fixed
+// (tempered_exponent_scale).
 __device__ __forceinline__ TemperedRow fixed_tempered_row(const LossKernelParams &p, const Pass1Result &pass1,
                                                           float tscale) {
-    const float s = static_cast<float>(pass1.fixed_s);
-    const float m1 = static_cast<float>(pass1.fixed_w1) / s;
     if (static_cast<double>(p.beta_fixed) > 0.0) {
-        return {m1, logf(s) - p.beta_fixed * m1, p.temperature, tscale, log2f(s), false};
+        return {0.f, 0.f, p.temperature, tscale, fast_log2(static_cast<float>(pass1.fixed_s)), false};
     }
-    return {m1, logf(s), p.temperature, 0.f, 0.f, true};
+    return {0.f, 0.f, p.temperature, 0.f, 0.f, true};
+}
+
+// r's mean m1 = E_r[z] - nt_max and entropy H = log s - beta m1 (two non-negative terms: m1 <= 0)
+// for the row's outputs.
+__device__ __forceinline__ void add_fixed_tempered_moments(const LossKernelParams &p, const Pass1Result &pass1,
+                                                           TemperedRow &r) {
+    const float s = static_cast<float>(pass1.fixed_s);
+    r.m1 = static_cast<float>(pass1.fixed_w1) / s;
+    r.entropy = r.uniform ? logf(s) : logf(s) - p.beta_fixed * r.m1;
 }
 
 }  // namespace label_loss
