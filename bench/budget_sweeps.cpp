@@ -12,7 +12,11 @@
 //   3. a design weighed and not adopted: pass 1 (which the shared-memory path overlaps with the
 //      memory traffic) also gathers the tempered sums at the previous row's beta, so the solve
 //      starts from an evaluation that costs no sweep. Sweeps per row with and without it, on rows
-//      alike and on rows whose scale or shape varies from row to row.
+//      alike and on rows whose scale or shape varies from row to row;
+//   4. two more weighed and not adopted: a last step taken without a sweep when a cubic model of
+//      KL (KL''' from a fourth moment every sweep would gather, or from the change of KL'' between
+//      the solve's last two betas) says it lands within half the tolerance. Sweeps per row, and
+//      the worst errors of the steps so taken against a sweep at the new beta.
 //
 //   g++ -O2 -std=c++17 -Inative/src bench/budget_sweeps.cpp -o /tmp/budget_sweeps && /tmp/budget_sweeps
 #include <algorithm>
@@ -35,11 +39,12 @@ struct Row {
 
 struct Moments {
     double log_s, mean, var, skew;
+    double kurt;  // fourth cumulant (section 4 only; the kernels gather up to the third)
 };
 
 // One sweep: r's moments at beta over the non-targets, d = z - nt_max.
 Moments sweep(const Row &row, float nt_max, double beta) {
-    double s = 0, w1 = 0, w2 = 0, w3 = 0;
+    double s = 0, w1 = 0, w2 = 0, w3 = 0, w4 = 0;
     for (size_t k = 0; k < row.z.size(); ++k) {
         if (static_cast<int>(k) == row.y) continue;
         const double d = static_cast<double>(row.z[k]) - nt_max;
@@ -48,9 +53,12 @@ Moments sweep(const Row &row, float nt_max, double beta) {
         w1 += e * d;
         w2 += e * d * d;
         w3 += e * d * d * d;
+        w4 += e * d * d * d * d;
     }
-    const double m1 = w1 / s, e2 = w2 / s;
-    return {std::log(s), m1, std::max(e2 - m1 * m1, 0.0), w3 / s - 3 * m1 * e2 + 2 * m1 * m1 * m1};
+    const double m1 = w1 / s, e2 = w2 / s, e3 = w3 / s, e4 = w4 / s;
+    const double var = std::max(e2 - m1 * m1, 0.0);
+    const double central4 = e4 - 4 * m1 * e3 + 6 * m1 * m1 * e2 - 3 * m1 * m1 * m1 * m1;
+    return {std::log(s), m1, var, e3 - 3 * m1 * e2 + 2 * m1 * m1 * m1, central4 - 3 * var * var};
 }
 
 struct Bin {
@@ -116,6 +124,71 @@ int solve(const Row &row, double kappa, Bin *bins, double free_beta = 0.0, doubl
             return done();
         }
         beta = std::min(step.next, kBetaMax);
+    }
+}
+
+// Section 4: the solve with another rule for its sweep-free last step. kFourthMoment: KL''' =
+// 2 k3 + beta k4 from the sweep's fourth cumulant; kFiniteDifference: KL''' and k4 from the change
+// of KL'' and k3 between the last two betas swept (none after the first sweep). The step (Halley's,
+// inside the bracket) is taken without a sweep when |h| range <= 0.1 and the cubic model's residual
+// plus twice its cubic term is within half the tolerance; log S and E_r[d] then follow from the
+// cumulant series with the fourth cumulant.
+enum class LastStep { kFourthMoment, kFiniteDifference };
+
+struct StepErrors {
+    double kl = 0, mean = 0;  // maxima over the steps taken without a sweep: |KL - eps| / tol, |E_r[d] error|
+};
+
+int solve_with(const Row &row, double kappa, LastStep rule, StepErrors &errors) {
+    const double n = static_cast<double>(row.z.size() - 1), eps = kappa * std::log(n), log_n = std::log(n);
+    double zsum = 0, zsq = 0;
+    float nt_max = -INFINITY, nt_min = INFINITY;
+    for (size_t k = 0; k < row.z.size(); ++k) {
+        zsum += row.z[k];
+        zsq += static_cast<double>(row.z[k]) * row.z[k];
+        if (static_cast<int>(k) != row.y) {
+            nt_max = std::max(nt_max, row.z[k]);
+            nt_min = std::min(nt_min, row.z[k]);
+        }
+    }
+    const double zy = row.z[static_cast<size_t>(row.y)];
+    const double mean_u = (zsum - zy) / n, var_u = (zsq - zy * zy) / n - mean_u * mean_u;
+    double beta = labo::budget_seed(eps, var_u, static_cast<double>(nt_max) - mean_u);
+    const double tol = 1e-6 * std::max(1.0, eps), range = static_cast<double>(nt_max) - nt_min;
+    double lo = 0, hi = INFINITY, last_beta = -1, last_curvature = 0, last_skew = 0;
+    for (int sweeps = 1;; ++sweeps) {
+        const Moments mo = sweep(row, nt_max, beta);
+        const double f = (log_n - mo.log_s + beta * mo.mean) - eps;
+        if (std::fabs(f) <= tol || sweeps >= 50) return sweeps;
+        const labo::TemperedMomentsAtBeta at{mo.log_s, mo.mean, mo.var, mo.skew};
+        const labo::BudgetStep step = labo::budget_step(beta, f, at, lo, hi, 0.0, 0.0);  // never extrapolated
+        const double h = step.next - beta, slope = beta * mo.var, curvature = mo.var + beta * mo.skew;
+        double third = 0, kurt = 0;
+        bool known = true;
+        if (rule == LastStep::kFourthMoment) {
+            kurt = mo.kurt;
+            third = 2 * mo.skew + beta * kurt;
+        } else if (last_beta >= 0) {
+            third = (curvature - last_curvature) / (beta - last_beta);
+            kurt = (mo.skew - last_skew) / (beta - last_beta);
+        } else {
+            known = false;
+        }
+        const double cubic = third * h * h * h / 6.0;
+        const double model = f + h * (slope + 0.5 * h * curvature) + cubic;
+        if (known && step.next > lo && step.next < hi && std::fabs(h) * range <= 0.1 &&
+            std::fabs(model) + 2.0 * std::fabs(cubic) <= 0.5 * tol) {
+            const double mean = mo.mean + h * (mo.var + h * (0.5 * mo.skew + h * kurt / 6.0));
+            const Moments there = sweep(row, nt_max, step.next);
+            errors.kl = std::max(errors.kl, std::fabs(log_n - there.log_s + step.next * there.mean - eps) / tol);
+            errors.mean = std::max(errors.mean, std::fabs(mean - there.mean));
+            return sweeps;
+        }
+        if (step.next == beta) return sweeps;
+        last_beta = beta;
+        last_curvature = curvature;
+        last_skew = mo.skew;
+        beta = step.next;
     }
 }
 
@@ -195,6 +268,29 @@ int main() {
             }
             std::printf("| %s | %.1f | %.2f | %.2f |\n", name, kappa, static_cast<double>(seeded) / rows,
                         static_cast<double>(chained) / rows);
+        }
+    }
+
+    // 4. The sweep-free last step by a cubic model of KL.
+    std::printf("\nSweeps per row with the last step by the rule of budget_step(), or by a cubic model of KL with KL''' from a\n"
+                "fourth moment or from finite differences; worst |KL - eps| / tol and |E_r[d] error| of the steps so taken:\n\n"
+                "| rows | kappa | now | fourth moment | its errors | finite differences | their errors |\n"
+                "| --- | ---: | ---: | ---: | --- | ---: | --- |\n");
+    for (const auto &[name, draw] : draws) {
+        for (double kappa : {0.1, 0.5, 0.9}) {
+            long now = 0, fourth = 0, finite = 0;
+            StepErrors e4, efd;
+            for (int r = 0; r < rows; ++r) {
+                Row row{std::vector<float>(static_cast<size_t>(vocab)), 0};
+                for (float &v : row.z) v = draw(gen);
+                row.y = std::uniform_int_distribution<int>(0, vocab - 1)(gen);
+                now += solve(row, kappa, nullptr);
+                fourth += solve_with(row, kappa, LastStep::kFourthMoment, e4);
+                finite += solve_with(row, kappa, LastStep::kFiniteDifference, efd);
+            }
+            std::printf("| %s | %.1f | %.2f | %.2f | %.2g, %.1e | %.2f | %.2g, %.1e |\n", name, kappa,
+                        static_cast<double>(now) / rows, static_cast<double>(fourth) / rows, e4.kl, e4.mean,
+                        static_cast<double>(finite) / rows, efd.kl, efd.mean);
         }
     }
     return 0;
