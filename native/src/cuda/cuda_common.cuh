@@ -227,7 +227,7 @@ __device__ __forceinline__ float fast_log2(float x) {
     asm("lg2.approx.ftz.f32 %0, %1;" : "=f"(y) : "f"(x));
     return y;
 #else
-    return log2f(x);  // the host compile of the CUDA emulator
+    return __log2f(x);  // the host compile of the CUDA emulator, whose __log2f models lg2.approx
 #endif
 }
 

@@ -63,8 +63,9 @@
 //
 // What is not modelled (the emulator cannot find these; they need a real GPU)
 //   - Timing, occupancy, register pressure and spills, launch bounds, coalescing, bank conflicts.
-//   - Real __expf/ex2.approx accuracy: include/cuda_runtime.h uses a model with a deterministic
-//     pseudo-random error of up to 2.4e-7 relative; expf/logf/log/sqrt are the host's libm, which
+//   - Real __expf/ex2.approx and __log2f/lg2.approx accuracy: include/cuda_runtime.h uses models
+//     with a deterministic pseudo-random error of up to 2.4e-7 relative (exp) and of the CUDA
+//     programming guide's bounds (log2); expf/logf/log/sqrt are the host's libm, which
 //     differs from CUDA's in the last bits. nvcc contracts a*b+c into FMA by default, the host
 //     compiler here does not: results differ from a GPU's in rounding, not in the formulas.
 //   - The memory model beyond barriers: threads run one at a time, so there are no data races,
