@@ -405,11 +405,12 @@ struct WarpGroup {
 };
 
 // All threads of a block share one row. `scratch` holds one T (up to 64 bytes: fixed-T LABO's
-// pass-1 statistics) per warp for allreduce, then the result of solo (kReduceScratchBytes in all,
-// a multiple of 16 so that what follows is aligned).
+// pass-1 statistics) per warp, then the result of allreduce, then that of solo and reduce_solo
+// (kReduceScratchBytes in all, a multiple of 16 so that what follows is aligned).
 constexpr int kReducePartialBytes = 32 * 64;
+constexpr int kAllreduceBytes = 64;
 constexpr int kSoloBytes = 64;
-constexpr int kReduceScratchBytes = kReducePartialBytes + kSoloBytes;
+constexpr int kReduceScratchBytes = kReducePartialBytes + kAllreduceBytes + kSoloBytes;
 
 struct BlockGroup {
     int rank;
@@ -421,8 +422,10 @@ struct BlockGroup {
     __device__ __forceinline__ int size() const { return threads; }
 
     // blockDim.x is a multiple of 32 and at most 1024. Two barriers: the first publishes the
-    // per-warp partials, the second keeps the scratch from being overwritten by the next call
-    // before every warp has read it.
+    // per-warp partials, the second warp 0's reduction of them, which every thread then reads from
+    // its own slot: the other warps do not repeat the reduction of the partials. The slot is only
+    // written again by a later allreduce after its first barrier, which every thread reaches after
+    // reading it; solo and reduce_solo have a slot of their own.
     template <class T>
     __device__ __forceinline__ T allreduce(T v, const T &identity) const {
         return allreduce_by(v, identity, [](const T &x) { return butterfly<kWarpSize>(x, kFullMask); });
@@ -446,7 +449,7 @@ struct BlockGroup {
     __device__ __forceinline__ auto solo(F &&f) const {
         using T = decltype(f());
         static_assert(sizeof(T) <= kSoloBytes, "solo result too large for the scratch");
-        T *slot = reinterpret_cast<T *>(static_cast<unsigned char *>(scratch) + kReducePartialBytes);
+        T *slot = reinterpret_cast<T *>(static_cast<unsigned char *>(scratch) + kSoloOffset);
         if (rank < kWarpSize) {
             const T v = f();
             if (rank == 0) *slot = v;
@@ -467,7 +470,7 @@ struct BlockGroup {
     __device__ __forceinline__ auto reduce_solo(const T &v, F &&f) const {
         using R = decltype(f(v));
         static_assert(sizeof(R) <= kSoloBytes, "solo result too large for the scratch");
-        R *slot = reinterpret_cast<R *>(static_cast<unsigned char *>(scratch) + kReducePartialBytes);
+        R *slot = reinterpret_cast<R *>(static_cast<unsigned char *>(scratch) + kSoloOffset);
         const auto warp_reduce = [](const T &x) { return butterfly<kWarpSize>(x, kFullMask); };
         publish_warp_partial(v, warp_reduce);
         __syncthreads();
@@ -480,14 +483,22 @@ struct BlockGroup {
     }
 
 private:
+    static constexpr int kAllreduceOffset = kReducePartialBytes;
+    static constexpr int kSoloOffset = kReducePartialBytes + kAllreduceBytes;
+
     // allreduce with `warp_reduce` (a butterfly over a whole warp) for both stages.
     template <class T, class WarpReduce>
     __device__ __forceinline__ T allreduce_by(const T &v, const T &identity, WarpReduce &&warp_reduce) const {
+        static_assert(sizeof(T) <= kAllreduceBytes, "statistic too large for the scratch");
+        T *slot = reinterpret_cast<T *>(static_cast<unsigned char *>(scratch) + kAllreduceOffset);
         publish_warp_partial(v, warp_reduce);
         __syncthreads();
-        const T w = reduce_warp_partials(identity, warp_reduce);
+        if (rank < kWarpSize) {
+            const T w = reduce_warp_partials(identity, warp_reduce);
+            if (rank == 0) *slot = w;
+        }
         __syncthreads();
-        return w;
+        return *slot;
     }
 
     // Each warp's reduction of v into the scratch (lane 0 writes).
