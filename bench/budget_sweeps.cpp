@@ -71,8 +71,15 @@ constexpr int kBins = 7;
 // The solve of one row, as the kernels take it; returns its sweeps and records every step in bins
 // (if any). free_beta > 0: the solve starts there instead of at budget_seed(), and its first
 // evaluation costs no sweep (section 3); *beta_out: the solution.
-int solve(const Row &row, double kappa, Bin *bins, double free_beta = 0.0, double *beta_out = nullptr) {
-    const double n = static_cast<double>(row.z.size() - 1), eps = kappa * std::log(n), log_n = std::log(n);
+// What the solve takes from pass 1: epsilon, the non-targets' maximum (the tempered exponents'
+// reference) and minimum, the seed, the tolerance and the largest |d|.
+struct RowSetup {
+    double eps, log_n, tol, range, seed;
+    float nt_max;
+};
+
+RowSetup row_setup(const Row &row, double kappa) {
+    const double n = static_cast<double>(row.z.size() - 1), eps = kappa * std::log(n);
     double zsum = 0, zsq = 0;
     float nt_max = -INFINITY, nt_min = INFINITY;
     for (size_t k = 0; k < row.z.size(); ++k) {
@@ -85,7 +92,19 @@ int solve(const Row &row, double kappa, Bin *bins, double free_beta = 0.0, doubl
     }
     const double zy = row.z[static_cast<size_t>(row.y)];
     const double mean_u = (zsum - zy) / n, var_u = (zsq - zy * zy) / n - mean_u * mean_u;
-    double beta = free_beta > 0.0 ? free_beta : labo::budget_seed(eps, var_u, static_cast<double>(nt_max) - mean_u);
+    return {eps,
+            std::log(n),
+            1e-6 * std::max(1.0, eps),
+            static_cast<double>(nt_max) - nt_min,
+            labo::budget_seed(eps, var_u, static_cast<double>(nt_max) - mean_u),
+            nt_max};
+}
+
+int solve(const Row &row, double kappa, Bin *bins, double free_beta = 0.0, double *beta_out = nullptr) {
+    const RowSetup set = row_setup(row, kappa);
+    const double eps = set.eps, log_n = set.log_n, tol = set.tol, range = set.range;
+    const float nt_max = set.nt_max;
+    double beta = free_beta > 0.0 ? free_beta : set.seed;
     if (!(beta > 0.0) || !(beta < kBetaMax)) beta = 1.0;
     const int free_sweeps = free_beta > 0.0 ? 1 : 0;
     int sweeps = 1;
@@ -93,7 +112,6 @@ int solve(const Row &row, double kappa, Bin *bins, double free_beta = 0.0, doubl
         if (beta_out != nullptr) *beta_out = beta;
         return sweeps - free_sweeps;
     };
-    const double tol = 1e-6 * std::max(1.0, eps), range = static_cast<double>(nt_max) - nt_min;
     double lo = 0, hi = INFINITY;
     for (;; ++sweeps) {
         const Moments mo = sweep(row, nt_max, beta);
@@ -140,21 +158,10 @@ struct StepErrors {
 };
 
 int solve_with(const Row &row, double kappa, LastStep rule, StepErrors &errors) {
-    const double n = static_cast<double>(row.z.size() - 1), eps = kappa * std::log(n), log_n = std::log(n);
-    double zsum = 0, zsq = 0;
-    float nt_max = -INFINITY, nt_min = INFINITY;
-    for (size_t k = 0; k < row.z.size(); ++k) {
-        zsum += row.z[k];
-        zsq += static_cast<double>(row.z[k]) * row.z[k];
-        if (static_cast<int>(k) != row.y) {
-            nt_max = std::max(nt_max, row.z[k]);
-            nt_min = std::min(nt_min, row.z[k]);
-        }
-    }
-    const double zy = row.z[static_cast<size_t>(row.y)];
-    const double mean_u = (zsum - zy) / n, var_u = (zsq - zy * zy) / n - mean_u * mean_u;
-    double beta = labo::budget_seed(eps, var_u, static_cast<double>(nt_max) - mean_u);
-    const double tol = 1e-6 * std::max(1.0, eps), range = static_cast<double>(nt_max) - nt_min;
+    const RowSetup set = row_setup(row, kappa);
+    const double eps = set.eps, log_n = set.log_n, tol = set.tol, range = set.range;
+    const float nt_max = set.nt_max;
+    double beta = set.seed;
     double lo = 0, hi = INFINITY, last_beta = -1, last_curvature = 0, last_skew = 0;
     for (int sweeps = 1;; ++sweeps) {
         const Moments mo = sweep(row, nt_max, beta);
