@@ -58,7 +58,7 @@ __device__ __forceinline__ GradientRule solve_row(const LossKernelParams &p, int
 
     float q_nontarget = 0.f;  // the constant part of q_k, k != y
     GradientRule rule{st.m, fast_log2(st.s), scale, 0.f, 0.f, Options::tempered, scale * alpha, pass1.nt_max,
-                      0.f,  0.f,             0.f};
+                      0.f, 0.f, 0.f};
     if constexpr (kLoss == RowLoss::kUniform) q_nontarget = alpha / static_cast<float>(p.vocab);
     [[maybe_unused]] Pass1Result fixed_sums;  // fixed-T LABO: pass 1's, or those of a guarded sweep
     [[maybe_unused]] TemperedRow r;           // LABO: r's constants
