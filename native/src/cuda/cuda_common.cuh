@@ -382,10 +382,6 @@ struct WarpGroup {
     }
     // (every lane of the group holds a value: the identity is not needed)
     template <class T>
-    __device__ __forceinline__ T allreduce(T v, const T & /*identity*/) const {
-        return allreduce(v);
-    }
-    template <class T>
     __device__ __forceinline__ T allreduce_about_max(T v, const T & /*identity*/ = T::identity()) const {
         return butterfly_about_max<LANES>(v, mask).shfl(mask, base_lane);
     }
@@ -427,12 +423,8 @@ struct BlockGroup {
     // written again by a later allreduce after its first barrier, which every thread reaches after
     // reading it; solo and reduce_solo have a slot of their own.
     template <class T>
-    __device__ __forceinline__ T allreduce(T v, const T &identity) const {
-        return allreduce_by(v, identity, [](const T &x) { return butterfly<kWarpSize>(x, kFullMask); });
-    }
-    template <class T>
     __device__ __forceinline__ T allreduce(T v) const {
-        return allreduce(v, T::identity());
+        return allreduce_by(v, T::identity(), [](const T &x) { return butterfly<kWarpSize>(x, kFullMask); });
     }
     template <class T>
     __device__ __forceinline__ T allreduce_about_max(T v, const T &identity = T::identity()) const {
