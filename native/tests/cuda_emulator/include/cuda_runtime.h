@@ -117,6 +117,7 @@ inline float __expf(float x) {
 // guide's bounds).
 inline float __log2f(float x) {
     const double r = std::log2(static_cast<double>(x));
+    if (!std::isfinite(r)) return static_cast<float>(r);  // 0, inf, NaN and negative x: as lg2.approx
     const unsigned h = __float_as_uint(x) * 2654435761u;
     const double u = (static_cast<double>(h >> 8) / 16777216.0) * 2.0 - 1.0;  // in [-1, 1)
     const float f = static_cast<float>(r);
