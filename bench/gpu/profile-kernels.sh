@@ -4,7 +4,8 @@
 #   OUT=$OUT bash bench/gpu/profile-kernels.sh
 # Writes $OUT/ncu.txt: speed of light, occupancy, scheduler and warp-state statistics per case, and
 # what the warps wait on (the stall reasons per issued instruction: barrier, long/short scoreboard,
-# math pipe, ...), which is what tells the pause between rows from the per-element work.
+# math pipe, ...), which is what tells the pause between rows from the per-element work; and
+# $OUT/ncu-pipes.txt: each pipeline's share of its peak (PIPE_CASES).
 # Clocks are left as they are (--clock-control none) so the numbers match the timed runs.
 set -u -o pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
@@ -35,6 +36,23 @@ for case in $CASES; do
     --metrics 'regex:smsp__average_warps_issue_stalled_.*_per_issue_active\.ratio,smsp__inst_executed.sum' \
     "$PYTHON" bench/gpu/profile_call.py --lib "$LIB" --rows "$rows" --vocab "$vocab" \
     --dtype "$dtype" --member "$member" >>"$OUT/ncu.txt" 2>&1 || { FAILED=1; echo "ncu failed for $case" | tee -a "$OUT/ncu.txt"; }
+done
+# Which pipelines the instructions keep busy (the exponentials' MUFU and the fp64 conversions,
+# F2F.F64, against the FMA and ALU pipes): Compute Workload Analysis and Instruction Statistics
+# with their bodies printed, in a file of their own, so that an ncu without --print-details costs
+# only these lines. Cases as in CASES.
+PIPE_CASES=${PIPE_CASES:-"fp32:LS bf16:LS fp32:LABO-fixed bf16:LABO-fixed fp32:LABO-budget"}
+for case in $PIPE_CASES; do
+  dtype=${case%%:*} member=${case#*:} rows=$ROWS vocab=$VOCAB
+  if [[ $member == *@* ]]; then
+    shape=${member#*@} member=${member%@*}
+    rows=${shape%x*} vocab=${shape#*x}
+  fi
+  echo "##### $dtype $member ${rows}x${vocab}" >>"$OUT/ncu-pipes.txt"
+  timeout -k 5 90 ncu --clock-control none --kernel-name regex:label_loss --launch-skip 2 --launch-count 1 \
+    --section ComputeWorkloadAnalysis --section InstructionStats --print-details body \
+    "$PYTHON" bench/gpu/profile_call.py --lib "$LIB" --rows "$rows" --vocab "$vocab" \
+    --dtype "$dtype" --member "$member" >>"$OUT/ncu-pipes.txt" 2>&1 || echo "ncu (pipes) failed for $case" | tee -a "$OUT/ncu-pipes.txt"
 done
 # The lines worth a first look, per case.
 grep -a -E '^#####|Duration|DRAM Throughput|Compute \(SM\) Throughput|Issued Warp Per Scheduler|Achieved Occupancy|Registers Per Thread|stalled_(barrier|long_scoreboard|short_scoreboard|wait|math_pipe_throttle|mio_throttle)_per' "$OUT/ncu.txt"

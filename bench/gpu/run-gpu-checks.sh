@@ -9,7 +9,8 @@
 #   builds  only when the pack holds variants (bench/gpu/pack-variants.sh): compare_builds.py times
 #           them side by side with the packed library (BUILD_SHAPES="524288x500 ...": other shapes)
 #   profile only with PROFILE=1: bench/gpu/profile-kernels.sh (Nsight Compute, one launch per case of
-#           its CASES, stall reasons included) into $OUT/ncu.txt, in the same device call
+#           its CASES, stall reasons included) into $OUT/ncu.txt, and the pipelines' shares of
+#           their peaks (PIPE_CASES) into $OUT/ncu-pipes.txt, in the same device call
 # Results go to $OUT: check.log (every stage's output), gpu_check.md, gpu_check.json, summary.txt,
 # gpu_check.png and, with variants, compare_builds.md; the short table is printed last. Exit status: 0 only if every stage passed.
 # On a machine without a GPU the same script runs too: the Java tests skip their GPU half, and
@@ -25,7 +26,7 @@ ENV_S=${ENV_S:-45}
 JAVA_S=${JAVA_S:-150}
 PYTHON_S=${PYTHON_S:-330}
 BUILDS_S=${BUILDS_S:-150}
-PROFILE_S=${PROFILE_S:-240}
+PROFILE_S=${PROFILE_S:-360}
 TIMING_BUDGET_S=${TIMING_BUDGET_S:-200}
 PYTHON=${PYTHON:-python3}  # on the device machine, the python3 that holds PyTorch
 
