@@ -198,7 +198,9 @@ __device__ __forceinline__ void accumulate_stats(ThreadStats &acc, float tscale,
         if (i == slots.target) st.zy += z[i];
     }
     raise_max<Options>(acc, cmax, tscale);
-    if (st.m != -f_inf()) fold_exponentials<Options>(acc, st.m, tscale, z, summed);
+    // About 0 while the running maximum is -inf, as for a full chunk: the elements summed are then
+    // -inf (weight 0) or NaN, which must reach the sums (a NaN logit makes the row's loss NaN).
+    fold_exponentials<Options>(acc, st.m == -f_inf() ? 0.f : st.m, tscale, z, summed);
     if (Options::need_nt_min) st.nt_min = fminf(st.nt_min, cmin);
     if (Options::need_zsum) {
 #pragma unroll
