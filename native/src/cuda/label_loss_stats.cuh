@@ -84,19 +84,41 @@ using TemperedBudgetLoss = StatsOptions<RowLoss::kTemperedBudget>;
 
 // One thread's pass-1 statistics, before the group reduction: the row statistics and, for LABO at
 // a fixed T (whose beta is known before the row is read), the tempered sums s = sum e and
-// w1 = sum e d, e = exp(beta d), d = z - st.m over the non-targets it has seen, kept about its
-// running maximum and rescaled as that rises (as the online softmax rescales s): so the fixed rule
+// w1 = sum e d, e = exp(beta d), d = z - st.m over the non-targets it has seen: so the fixed rule
 // needs no pass of its own.
+// The sums are kept about a reference st.m that follows the elements' maximum `top` lazily (an
+// online softmax whose maximum may lag): it moves, rescaling the sums, only when an element exceeds
+// it by more than reference_lag (exponentials up to 2^kReferenceLagLog2, far from overflow), not
+// whenever the maximum rises. A thread meets a new maximum in most of its first chunks of a row,
+// and with 32 lanes a warp nearly always has one that does, so a rescale at every new maximum ran
+// in nearly every chunk; a lagging one runs in a warp's first chunk and then rarely. Before the
+// group reduction the sums move to `top` (settle_reference), so that what is reduced is as before:
+// sums about the thread's maximum.
 // For LABO, st.m and st.s are over the non-targets only until the group reduction adds the target
 // (join_target): the plain and the tempered exponentials of an element then share d = z - st.m,
-// and one running maximum serves both.
+// and one reference serves both.
 struct ThreadStats {
     RowStats st;
+    float limit;  // st.m + reference_lag: an element above it moves the reference
+    float top;    // the maximum of the elements folded so far
     double ts;
     double tw1;
 
-    __device__ __forceinline__ static ThreadStats identity() { return {RowStats::identity(), 0.0, 0.0}; }
+    __device__ __forceinline__ static ThreadStats identity() {
+        return {RowStats::identity(), -f_inf(), -f_inf(), 0.0, 0.0};
+    }
 };
+
+// How far above a thread's reference its elements may go before the reference moves: 2^20 for the
+// exponentials (of z - st.m, and for fixed-T LABO of beta (z - st.m) too). Sums of at most 2^31
+// such terms stay 2^76 below FLT_MAX. (A lag need not be exact: __fdividef, which gives 0, the
+// lag of a plain online softmax, for beta near its cap.)
+constexpr float kReferenceLagLog2 = 20.f;
+template <class Options>
+__device__ __forceinline__ float reference_lag(float tscale) {
+    if constexpr (Options::fixed_sums) return __fdividef(kReferenceLagLog2, fmaxf(kLog2e, tscale));
+    return kReferenceLagLog2 / kLog2e;
+}
 
 // Moves tempered sums s = sum e, w1 = sum e d (d = z - from) to the maximum `to` >= from: each
 // e scales by exp(beta (from - to)), each d shifts by (from - to). Sums about -inf are still 0.
@@ -108,19 +130,33 @@ __device__ __forceinline__ void rebase_tempered_sums(double &s, double &w1, floa
     s *= f;
 }
 
-// Online softmax: raises the running maximum to `cmax`, rescaling the running sum of exponentials
-// (and fixed-T LABO's tempered sums, at exponent scale `tscale`).
+// Moves the sums to the reference `to` > st.m: the sum of exponentials (and fixed-T LABO's tempered
+// sums, at exponent scale `tscale`) rescaled.
 template <class Options>
-__device__ __forceinline__ void raise_max(ThreadStats &acc, float cmax, float tscale) {
+__device__ __forceinline__ void move_reference(ThreadStats &acc, float to, float tscale) {
     RowStats &st = acc.st;
-    if (cmax > st.m) {
-        if constexpr (Options::fixed_sums) rebase_tempered_sums(acc.ts, acc.tw1, st.m, cmax, tscale);
-        st.s *= expf(st.m - cmax);
-        st.m = cmax;
+    if constexpr (Options::fixed_sums) rebase_tempered_sums(acc.ts, acc.tw1, st.m, to, tscale);
+    st.s *= expf(st.m - to);
+    st.m = to;
+}
+
+// Online softmax with a lagging reference: a chunk whose maximum is `cmax`.
+template <class Options>
+__device__ __forceinline__ void follow_max(ThreadStats &acc, float cmax, float tscale) {
+    acc.top = fmaxf(acc.top, cmax);
+    if (cmax > acc.limit) {
+        move_reference<Options>(acc, cmax, tscale);
+        acc.limit = cmax + reference_lag<Options>(tscale);
     }
 }
 
-// Folds the values z[i] with keep(i) into the running sums about `base` (the running maximum, or 0
+// The sums about the thread's maximum, for the group reduction (once per row).
+template <class Options>
+__device__ __forceinline__ void settle_reference(ThreadStats &acc, float tscale) {
+    if (acc.top > acc.st.m) move_reference<Options>(acc, acc.top, tscale);
+}
+
+// Folds the values z[i] with keep(i) into the running sums about `base` (the reference, or 0
 // while that is -inf: exp(-inf - 0) = 0 rather than exp(-inf + inf)): the sum of exponentials and,
 // for fixed-T LABO, the tempered sums at exponent scale `tscale` = beta log2(e), from the same
 // differences d = z - base.
@@ -162,7 +198,7 @@ __device__ __forceinline__ void accumulate_stats(ThreadStats &acc, float tscale,
         float cmax = z[0];
 #pragma unroll
         for (int i = 1; i < kVec; ++i) cmax = fmaxf(cmax, z[i]);
-        raise_max<Options>(acc, cmax, tscale);
+        follow_max<Options>(acc, cmax, tscale);
         fold_exponentials<Options>(acc, st.m == -f_inf() ? 0.f : st.m, tscale, z, [](int) { return true; });
         if (Options::need_zsum) {
             float t = -0.f;
@@ -197,9 +233,9 @@ __device__ __forceinline__ void accumulate_stats(ThreadStats &acc, float tscale,
         }
         if (i == slots.target) st.zy += z[i];
     }
-    raise_max<Options>(acc, cmax, tscale);
-    // About 0 while the running maximum is -inf, as for a full chunk: the elements summed are then
-    // -inf (weight 0) or NaN, which must reach the sums (a NaN logit makes the row's loss NaN).
+    follow_max<Options>(acc, cmax, tscale);
+    // About 0 while the reference is -inf, as for a full chunk: the elements summed are then -inf
+    // (weight 0) or NaN, which must reach the sums (a NaN logit makes the row's loss NaN).
     fold_exponentials<Options>(acc, st.m == -f_inf() ? 0.f : st.m, tscale, z, summed);
     if (Options::need_nt_min) st.nt_min = fminf(st.nt_min, cmin);
     if (Options::need_zsum) {
@@ -273,7 +309,8 @@ __device__ __forceinline__ float join_target(RowStats &st) {
 
 // The group reduction of the threads' pass-1 statistics.
 template <class Options, class Group>
-__device__ __forceinline__ Pass1Result reduce_stats(const Group &g, const ThreadStats &acc, float tscale) {
+__device__ __forceinline__ Pass1Result reduce_stats(const Group &g, ThreadStats acc, float tscale) {
+    settle_reference<Options>(acc, tscale);
     if constexpr (Options::fixed_sums) {
         FixedStats r =
             g.allreduce_about_max(FixedStats{acc.st, acc.ts, acc.tw1, tscale}, FixedStats::identity(tscale));

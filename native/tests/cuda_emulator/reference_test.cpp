@@ -156,10 +156,13 @@ const char *const kLayoutNames[] = {"contig", "phased", "mismatch", "inplace", "
 // row 0's target 120 above every other logit (the target is the row's maximum by more than an fp32
 // exponential spans: LABO's pass 1 sums the non-targets about their own maximum and adds the target
 // last), row 0 shifted by +1000 (large logits, ordinary differences), a NaN logit in row 0 and +inf
-// in row 1 (METHOD.md section 6: reported as a non-finite loss; the other rows as they would be).
-enum Special { NORMAL, EQUAL_ROW, TOP_TIE, NEG_INF, MASKED_THIRD, ALL_IGNORED, TARGET_FAR, SHIFTED, NON_FINITE };
+// in row 1 (METHOD.md section 6: reported as a non-finite loss; the other rows as they would be),
+// row 0 rising by 60 from its first logit to its last (every thread meets elements far above its
+// first ones, again and again: pass 1's reference moves within the thread, not only at the
+// reduction).
+enum Special { NORMAL, EQUAL_ROW, TOP_TIE, NEG_INF, MASKED_THIRD, ALL_IGNORED, TARGET_FAR, SHIFTED, NON_FINITE, RISING };
 const char *const kSpecialNames[] = {"",           " equal-row",   " top-tie",    " -inf",      " masked-third",
-                                     " all-ignored", " target-far", " shifted", " non-finite"};
+                                     " all-ignored", " target-far", " shifted", " non-finite", " rising"};
 
 struct Case {
     labo_dtype dtype;
@@ -243,6 +246,12 @@ void run_case(const Case &cs) {
     }
     if (cs.special == SHIFTED) {
         for (int64_t k = 0; k < V; ++k) set_logit(s0, k, z[static_cast<size_t>(loff + s0 * lstride + k)] + 1000.f);
+    }
+    if (cs.special == RISING) {
+        const float step = 60.f / static_cast<float>(V - 1);
+        for (int64_t k = 0; k < V; ++k) {
+            set_logit(s0, k, z[static_cast<size_t>(loff + s0 * lstride + k)] + step * static_cast<float>(k));
+        }
     }
     // Rows whose loss must come out non-finite (a non-target logit NaN or +inf), unless ignored.
     std::vector<char> non_finite(static_cast<size_t>(N), 0);
@@ -436,7 +445,7 @@ void run_reference_tests(uint64_t seed) {
         // Special rows on the warp path, the shared-memory path and the streaming path.
         // (V >= 8: with a -inf logit, the budget rule's epsilon must stay reachable.)
         for (int64_t V : {uniform(8, 20), uniform(warp_max + 1, 2 * warp_max)}) {
-            for (Special sp : {EQUAL_ROW, TOP_TIE, NEG_INF, MASKED_THIRD, ALL_IGNORED, TARGET_FAR, SHIFTED, NON_FINITE}) {
+            for (Special sp : {EQUAL_ROW, TOP_TIE, NEG_INF, MASKED_THIRD, ALL_IGNORED, TARGET_FAR, SHIFTED, NON_FINITE, RISING}) {
                 for (size_t ci : {0u, 2u, 4u, 6u}) {
                     Case cs{dt, V, 4, CONTIG, kConfigs[ci], next_seed(), sp};
                     if (sp == ALL_IGNORED) cs.config.reduction = LABO_REDUCTION_MEAN;
@@ -455,7 +464,7 @@ void run_reference_tests(uint64_t seed) {
             run_case({dt, V, 3, static_cast<Layout>((ci + static_cast<size_t>(dt)) % kNumLayouts), kConfigs[ci], next_seed()});
         }
         // Special rows under both LABO rules (fixed T: pass 1's sums taken again with the -inf guard).
-        for (Special sp : {EQUAL_ROW, TOP_TIE, NEG_INF, MASKED_THIRD, TARGET_FAR, SHIFTED, NON_FINITE}) {
+        for (Special sp : {EQUAL_ROW, TOP_TIE, NEG_INF, MASKED_THIRD, TARGET_FAR, SHIFTED, NON_FINITE, RISING}) {
             for (size_t ci : {2u, 4u}) {
                 run_case({dt, uniform(warp_max + 1, 2 * warp_max), 3, CONTIG, kConfigs[ci], next_seed(), sp});
             }
@@ -481,7 +490,7 @@ void run_reference_tests(uint64_t seed) {
             run_case({dt, uniform(warp_max + 1, 2 * warp_max), uniform(40, 80), layout, kConfigs[ci], next_seed()});
         }
     }
-    for (Special sp : {EQUAL_ROW, TOP_TIE, NEG_INF, MASKED_THIRD, ALL_IGNORED, TARGET_FAR, SHIFTED, NON_FINITE}) {
+    for (Special sp : {EQUAL_ROW, TOP_TIE, NEG_INF, MASKED_THIRD, ALL_IGNORED, TARGET_FAR, SHIFTED, NON_FINITE, RISING}) {
         run_case({LABO_DTYPE_BFLOAT16, uniform(2100, 4000), 41, INPLACE, kConfigs[8], next_seed(), sp});
     }
     run_case({LABO_DTYPE_FLOAT32, uniform(30000, 31000), 5, PHASED, kConfigs[8], next_seed()});

@@ -125,6 +125,17 @@ inline float __log2f(float x) {
     const float ulp = std::nextafter(std::fabs(f), INFINITY) - std::fabs(f);
     return static_cast<float>(r + u * 2.0 * ulp);
 }
+// A model of __fdividef (x times an approximate reciprocal of y): 2 ulp, and 0 for 2^126 < |y| <
+// 2^128 as the programming guide gives it (and x / y elsewhere, inf and NaN included).
+inline float __fdividef(float x, float y) {
+    if (std::fabs(y) > 0x1p126f && std::isfinite(y)) return 0.f * x;
+    const float q = x / y;
+    if (!std::isfinite(q) || q == 0.f) return q;
+    const unsigned h = __float_as_uint(x) * 2654435761u ^ __float_as_uint(y);
+    const double u = (static_cast<double>(h >> 8) / 16777216.0) * 2.0 - 1.0;  // in [-1, 1)
+    const float ulp = std::nextafter(std::fabs(q), INFINITY) - std::fabs(q);
+    return static_cast<float>(static_cast<double>(q) + u * 2.0 * ulp);
+}
 inline float __fadd_rn(float a, float b) { return a + b; }
 inline float __fmul_rn(float a, float b) { return a * b; }
 inline double __dadd_rn(double a, double b) { return a + b; }
