@@ -101,11 +101,12 @@ struct ThreadStats {
     RowStats st;
     float limit;  // st.m + reference_lag: an element above it moves the reference
     float top;    // the maximum of the elements folded so far
-    double ts;
-    double tw1;
+    // fp32, as st.s: one thread's share of a row, rescaled rarely (fp64 from the group reduction on)
+    float ts;
+    float tw1;
 
     __device__ __forceinline__ static ThreadStats identity() {
-        return {RowStats::identity(), -f_inf(), -f_inf(), 0.0, 0.0};
+        return {RowStats::identity(), -f_inf(), -f_inf(), 0.f, 0.f};
     }
 };
 
@@ -122,11 +123,13 @@ __device__ __forceinline__ float reference_lag(float tscale) {
 
 // Moves tempered sums s = sum e, w1 = sum e d (d = z - from) to the maximum `to` >= from: each
 // e scales by exp(beta (from - to)), each d shifts by (from - to). Sums about -inf are still 0.
-__device__ __forceinline__ void rebase_tempered_sums(double &s, double &w1, float from, float to, float tscale) {
+// (T: float for a thread's sums, double for the group reduction's.)
+template <class T>
+__device__ __forceinline__ void rebase_tempered_sums(T &s, T &w1, float from, float to, float tscale) {
     if (from == -f_inf()) return;
     const float delta = from - to;
-    const double f = fast_exp2(delta * tscale);
-    w1 = (w1 + s * static_cast<double>(delta)) * f;
+    const T f = fast_exp2(delta * tscale);
+    w1 = (w1 + s * static_cast<T>(delta)) * f;
     s *= f;
 }
 
