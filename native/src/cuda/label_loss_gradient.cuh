@@ -19,6 +19,12 @@ namespace label_loss {
 // exponents share one difference. p_offset_nt = log2(s) + (m - nt_max) log2(e) is log2(s) itself
 // unless the target is the row's maximum; it is at most the exponent's magnitude, so its rounding
 // costs no more than that of z_k - m.
+//
+// A row whose |m| is below 2^24 takes p_k, k != y for LABO at beta > 0 aside, in the log2 domain as
+// 2^(z_k log2(e) - plain_offset) plain_scale / scale: plain_offset + lo = m log2(e) + log2(s) in two
+// floats (lo of at most an ulp of plain_offset, which is below 2^25), 2^-lo folded into
+// plain_scale; one FFMA forms each exponent, exactly up to its one rounding (the FFMA's product is
+// exact), where z_k - m takes an FADD before it. Rows beyond (plain_natural) keep the differences.
 struct GradientRule {
     float m;
     float log2_s;
@@ -31,10 +37,28 @@ struct GradientRule {
     float beta_log2e;        // beta log2(e), at most FLT_MAX (beta's cap times log2(e) is not a float)
     float log2_s_r;
     float p_offset_nt;
+    float plain_offset;   // see above
+    float plain_scale;
+    bool plain_natural;   // |m| >= 2^24 (or not finite): p from z_k - m
 };
 
-// What a gradient sweep writes: zeros (an ignored row), scale (p - q) without or with LABO's r.
-enum class GradientKind { kZero, kPlain, kTempered };
+// The log2-domain constants of a row's plain exponents (see GradientRule), from m, log2_s, scale.
+// Rounded operations (__fmul_rn, __fadd_rn) where contraction into an FFMA would break the exact
+// splits.
+__device__ __forceinline__ void set_plain_offset(GradientRule &rule) {
+    const float prod = __fmul_rn(rule.m, kLog2e);
+    const float prod_err = fmaf(rule.m, kLog2e, -prod);  // m log2(e) = prod + prod_err exactly
+    const float sum = __fadd_rn(prod, rule.log2_s);      // and prod + log2(s) = sum + sum_err (two-sum)
+    const float b = __fadd_rn(sum, -prod);
+    const float sum_err = __fadd_rn(__fadd_rn(prod, -__fadd_rn(sum, -b)), __fadd_rn(rule.log2_s, -b));
+    rule.plain_offset = sum;
+    rule.plain_scale = rule.scale * fast_exp2(-__fadd_rn(sum_err, prod_err));
+    rule.plain_natural = !(fabsf(rule.m) < 0x1p24f);
+}
+
+// What a gradient sweep writes: zeros (an ignored row), scale (p - q) without LABO's r (kPlain in
+// the log2 domain, kPlainNatural from z_k - m: GradientRule) or with it (kTempered).
+enum class GradientKind { kZero, kPlain, kPlainNatural, kTempered };
 
 // Gradient of chunk c, into gk (elements outside the row get values that are never stored).
 template <GradientKind kKind, class Tr, class Geo, class Index>
@@ -49,8 +73,12 @@ __device__ __forceinline__ void gradient_chunk(const GradientRule &rule, const u
     float z[kVec];
     Tr::unpack(raw, z);
     auto scaled_p_minus_q = [&](float zi, float scaled_q) {
-        const float p = fast_exp2(fmaf(zi - rule.m, kLog2e, -rule.log2_s));
-        return fmaf(p, rule.scale, -scaled_q);
+        if constexpr (kKind == GradientKind::kPlain) {
+            return fmaf(fast_exp2(fmaf(zi, kLog2e, -rule.plain_offset)), rule.plain_scale, -scaled_q);
+        } else {
+            const float p = fast_exp2(fmaf(zi - rule.m, kLog2e, -rule.log2_s));
+            return fmaf(p, rule.scale, -scaled_q);
+        }
     };
     // scale (p_k - q_k) for k != y: LABO's p and r from the same d = z_k - nt_max.
     auto non_target = [&](float zi) {

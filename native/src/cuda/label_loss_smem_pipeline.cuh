@@ -185,6 +185,8 @@ __device__ __forceinline__ void pipelined_smem_rows(const LossKernelParams &p, f
         } else if (Options::tempered && rule.tempered) {
             // Only LABO's instantiations hold a tempered sweep (if constexpr discards it elsewhere).
             if constexpr (Options::tempered) sweep(std::integral_constant<GradientKind, GradientKind::kTempered>{});
+        } else if (rule.plain_natural) {
+            sweep(std::integral_constant<GradientKind, GradientKind::kPlainNatural>{});
         } else {
             sweep(std::integral_constant<GradientKind, GradientKind::kPlain>{});
         }
