@@ -184,6 +184,33 @@ class EdgeCaseTest {
     }
 
     @Test
+    void aNonFiniteLastLogitBesideTheTargetMakesOnlyItsRowNonFinite() {
+        final Random rnd = TestTensors.freshRandom("non-finite last logit");
+        final LabelRegularizer[] members = {LabelRegularizer.crossEntropy().build(),
+                LabelRegularizer.labelSmoothing(0.1).build(),
+                LabelRegularizer.labo().alpha(0.2).temperature(Temperature.fixed(2.0)).build(), labo};
+        for (int vocab : new int[] {2, 10, 37}) {
+            // Row 0: NaN in the last logit, row 1: +inf there, the target beside it; row 2 plain.
+            final float[] z = TestTensors.randomLogits(rnd, 3, vocab, 2);
+            z[vocab - 1] = Float.NaN;
+            z[2 * vocab - 1] = Float.POSITIVE_INFINITY;
+            final long[] y = {vocab - 2, vocab - 2, rnd.nextInt(vocab)};
+            for (LabelRegularizer member : members) {
+                final LabelRegularizer perRow = member.withReduction(Reduction.NONE);
+                final double[] loss = TestTensors.toDoubles(
+                        perRow.forwardBackward(TestTensors.floats(z, 3, vocab), TestTensors.longs(y, 3)).loss());
+                final double plain = perRow.forwardBackward(
+                        TestTensors.floats(java.util.Arrays.copyOfRange(z, 2 * vocab, 3 * vocab), 1, vocab),
+                        TestTensors.longs(new long[] {y[2]}, 1)).lossValue();
+                final String what = member + ", V = " + vocab;
+                assertFalse(Double.isFinite(loss[0]), "NaN row, " + what);
+                assertFalse(Double.isFinite(loss[1]), "+inf row, " + what);
+                assertEquals(plain, loss[2], 1e-6 * Math.max(1, Math.abs(plain)), "plain row, " + what);
+            }
+        }
+    }
+
+    @Test
     void evenlyStridedRowsOfAView() {
         final Random rnd = TestTensors.freshRandom("strided rows");
         final Tensor wide = TestTensors.floats(TestTensors.randomLogits(rnd, 8, 50, 2), 8, 50);
