@@ -20,11 +20,13 @@ namespace label_loss {
 // unless the target is the row's maximum; it is at most the exponent's magnitude, so its rounding
 // costs no more than that of z_k - m.
 //
-// A row whose |m| is below 2^24 takes p_k, k != y for LABO at beta > 0 aside, in the log2 domain as
-// 2^(z_k log2(e) - plain_offset) plain_scale / scale: plain_offset + lo = m log2(e) + log2(s) in two
-// floats (lo of at most an ulp of plain_offset, which is below 2^25), 2^-lo folded into
-// plain_scale; one FFMA forms each exponent, exactly up to its one rounding (the FFMA's product is
-// exact), where z_k - m takes an FADD before it. Rows beyond (plain_natural) keep the differences.
+// Rows whose |m| (and for LABO |nt_max beta log2(e)|) is below 2^24 take these exponents in the
+// log2 domain instead: p_k = 2^(z_k log2(e) - plain_offset) plain_scale / scale with plain_offset +
+// lo = m log2(e) + log2(s) split exactly into two floats (lo at most half an ulp of plain_offset,
+// which is below 2^25) and 2^-lo folded into plain_scale, and alpha r_k likewise from
+// tempered_offset + lo_r = nt_max beta log2(e) + log2(s_r) and tempered_scale. One FFMA forms each
+// exponent, exact up to its one rounding (an FFMA's product is exact), where the differences take
+// an FADD before it. Rows beyond (natural) keep the differences, whose constants stay small.
 struct GradientRule {
     float m;
     float log2_s;
@@ -37,28 +39,47 @@ struct GradientRule {
     float beta_log2e;        // beta log2(e), at most FLT_MAX (beta's cap times log2(e) is not a float)
     float log2_s_r;
     float p_offset_nt;
-    float plain_offset;   // see above
+    float plain_offset;      // the log2 domain's constants (see above)
     float plain_scale;
-    bool plain_natural;   // |m| >= 2^24 (or not finite): p from z_k - m
+    float tempered_offset;
+    float tempered_scale;
+    bool natural;            // the exponents from the differences z_k - m, z_k - nt_max
 };
 
-// The log2-domain constants of a row's plain exponents (see GradientRule), from m, log2_s, scale.
-// Rounded operations (__fmul_rn, __fadd_rn) where contraction into an FFMA would break the exact
-// splits.
-__device__ __forceinline__ void set_plain_offset(GradientRule &rule) {
-    const float prod = __fmul_rn(rule.m, kLog2e);
-    const float prod_err = fmaf(rule.m, kLog2e, -prod);  // m log2(e) = prod + prod_err exactly
-    const float sum = __fadd_rn(prod, rule.log2_s);      // and prod + log2(s) = sum + sum_err (two-sum)
-    const float b = __fadd_rn(sum, -prod);
-    const float sum_err = __fadd_rn(__fadd_rn(prod, -__fadd_rn(sum, -b)), __fadd_rn(rule.log2_s, -b));
-    rule.plain_offset = sum;
-    rule.plain_scale = rule.scale * fast_exp2(-__fadd_rn(sum_err, prod_err));
-    rule.plain_natural = !(fabsf(rule.m) < 0x1p24f);
+// a b + c = hi + lo in two floats, exactly (to the rounding of lo); rounded operations (__fmul_rn,
+// __fadd_rn) where contraction into an FFMA would break the splits.
+struct SplitFloat {
+    float hi;
+    float lo;
+};
+__device__ __forceinline__ SplitFloat split_fma(float a, float b, float c) {
+    const float prod = __fmul_rn(a, b);
+    const float prod_err = fmaf(a, b, -prod);  // a b = prod + prod_err exactly
+    const float sum = __fadd_rn(prod, c);      // prod + c = sum + sum_err exactly (two-sum)
+    const float t = __fadd_rn(sum, -prod);
+    const float sum_err = __fadd_rn(__fadd_rn(prod, -__fadd_rn(sum, -t)), __fadd_rn(c, -t));
+    return {sum, __fadd_rn(sum_err, prod_err)};
 }
 
-// What a gradient sweep writes: zeros (an ignored row), scale (p - q) without LABO's r (kPlain in
-// the log2 domain, kPlainNatural from z_k - m: GradientRule) or with it (kTempered).
-enum class GradientKind { kZero, kPlain, kPlainNatural, kTempered };
+// The log2-domain constants of a row (see GradientRule), from the rule's m, log2_s, scale and, for
+// LABO at beta > 0, nt_max, beta_log2e, log2_s_r, scaled_alpha.
+__device__ __forceinline__ void set_log2_offsets(GradientRule &rule) {
+    const SplitFloat plain = split_fma(rule.m, kLog2e, rule.log2_s);
+    rule.plain_offset = plain.hi;
+    rule.plain_scale = rule.scale * fast_exp2(-plain.lo);
+    rule.natural = !(fabsf(rule.m) < 0x1p24f);
+    if (rule.tempered) {
+        const SplitFloat tempered = split_fma(rule.nt_max, rule.beta_log2e, rule.log2_s_r);
+        rule.tempered_offset = tempered.hi;
+        rule.tempered_scale = rule.scaled_alpha * fast_exp2(-tempered.lo);
+        rule.natural = rule.natural || !(fabsf(rule.nt_max * rule.beta_log2e) < 0x1p24f);
+    }
+}
+
+// What a gradient sweep writes: zeros (an ignored row), scale (p - q) without LABO's r (kPlain) or
+// with it (kTempered), in the log2 domain or, for rows beyond it, from the differences (the
+// *Natural kinds; GradientRule).
+enum class GradientKind { kZero, kPlain, kPlainNatural, kTempered, kTemperedNatural };
 
 // Gradient of chunk c, into gk (elements outside the row get values that are never stored).
 template <GradientKind kKind, class Tr, class Geo, class Index>
@@ -72,8 +93,10 @@ __device__ __forceinline__ void gradient_chunk(const GradientRule &rule, const u
     }
     float z[kVec];
     Tr::unpack(raw, z);
+    constexpr bool kLog2 = kKind == GradientKind::kPlain || kKind == GradientKind::kTempered;
+    constexpr bool kWithR = kKind == GradientKind::kTempered || kKind == GradientKind::kTemperedNatural;
     auto scaled_p_minus_q = [&](float zi, float scaled_q) {
-        if constexpr (kKind == GradientKind::kPlain) {
+        if constexpr (kLog2) {
             return fmaf(fast_exp2(fmaf(zi, kLog2e, -rule.plain_offset)), rule.plain_scale, -scaled_q);
         } else {
             const float p = fast_exp2(fmaf(zi - rule.m, kLog2e, -rule.log2_s));
@@ -82,7 +105,11 @@ __device__ __forceinline__ void gradient_chunk(const GradientRule &rule, const u
     };
     // scale (p_k - q_k) for k != y: LABO's p and r from the same d = z_k - nt_max.
     auto non_target = [&](float zi) {
-        if constexpr (kKind == GradientKind::kTempered) {
+        if constexpr (kWithR && kLog2) {
+            const float p = fast_exp2(fmaf(zi, kLog2e, -rule.plain_offset));
+            const float r = fast_exp2(fmaf(zi, rule.beta_log2e, -rule.tempered_offset));
+            return fmaf(r, -rule.tempered_scale, fmaf(p, rule.plain_scale, -rule.scaled_q_nontarget));
+        } else if constexpr (kWithR) {
             const float d = zi - rule.nt_max;
             const float p = fast_exp2(fmaf(d, kLog2e, -rule.p_offset_nt));
             const float r = fast_exp2(fmaf(d, rule.beta_log2e, -rule.log2_s_r));

@@ -58,7 +58,7 @@ __device__ __forceinline__ GradientRule solve_row(const LossKernelParams &p, int
 
     float q_nontarget = 0.f;  // the constant part of q_k, k != y
     GradientRule rule{st.m, fast_log2(st.s), scale, 0.f, 0.f, Options::tempered, scale * alpha, pass1.nt_max,
-                      0.f, 0.f, 0.f, 0.f, 0.f, true};
+                      0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, true};
     if constexpr (kLoss == RowLoss::kUniform) q_nontarget = alpha / static_cast<float>(p.vocab);
     [[maybe_unused]] Pass1Result fixed_sums;  // fixed-T LABO: pass 1's, or those of a guarded sweep
     [[maybe_unused]] TemperedRow r;           // LABO: r's constants
@@ -80,7 +80,7 @@ __device__ __forceinline__ GradientRule solve_row(const LossKernelParams &p, int
             rule.p_offset_nt = fmaf(st.m - pass1.nt_max, kLog2e, rule.log2_s);
         }
     }
-    if (!rule.tempered) set_plain_offset(rule);
+    set_log2_offsets(rule);
     rule.scaled_q_nontarget = scale * q_nontarget;
     rule.scaled_q_target = scale * (kLoss == RowLoss::kUniform ? (1.f - alpha) + q_nontarget : 1.f - alpha);
 
@@ -131,12 +131,16 @@ __device__ __forceinline__ void process_row(const LossKernelParams &p, int64_t r
     if (grow == nullptr) return;
     const bool same_phase = chunk_phase<Tr>(grow) == view.geo.phase;
     if constexpr (Options::tempered) {
+        if (rule.tempered && rule.natural) {
+            write_gradient<GradientKind::kTemperedNatural, Tr>(rule, view, target, grow, same_phase);
+            return;
+        }
         if (rule.tempered) {
             write_gradient<GradientKind::kTempered, Tr>(rule, view, target, grow, same_phase);
             return;
         }
     }
-    if (rule.plain_natural) {
+    if (rule.natural) {
         write_gradient<GradientKind::kPlainNatural, Tr>(rule, view, target, grow, same_phase);
     } else {
         write_gradient<GradientKind::kPlain, Tr>(rule, view, target, grow, same_phase);

@@ -184,8 +184,14 @@ __device__ __forceinline__ void pipelined_smem_rows(const LossKernelParams &p, f
             sweep(std::integral_constant<GradientKind, GradientKind::kZero>{});
         } else if (Options::tempered && rule.tempered) {
             // Only LABO's instantiations hold a tempered sweep (if constexpr discards it elsewhere).
-            if constexpr (Options::tempered) sweep(std::integral_constant<GradientKind, GradientKind::kTempered>{});
-        } else if (rule.plain_natural) {
+            if constexpr (Options::tempered) {
+                if (rule.natural) {
+                    sweep(std::integral_constant<GradientKind, GradientKind::kTemperedNatural>{});
+                } else {
+                    sweep(std::integral_constant<GradientKind, GradientKind::kTempered>{});
+                }
+            }
+        } else if (rule.natural) {
             sweep(std::integral_constant<GradientKind, GradientKind::kPlainNatural>{});
         } else {
             sweep(std::integral_constant<GradientKind, GradientKind::kPlain>{});
