@@ -91,22 +91,23 @@ using TemperedBudgetLoss = StatsOptions<RowLoss::kTemperedBudget>;
 // it by more than reference_lag (exponentials up to 2^kReferenceLagLog2, far from overflow), not
 // whenever the maximum rises. A thread meets a new maximum in most of its first chunks of a row,
 // and with 32 lanes a warp nearly always has one that does, so a rescale at every new maximum ran
-// in nearly every chunk; a lagging one runs in a warp's first chunk and then rarely. Before the
-// group reduction the sums move to `top` (settle_reference), so that what is reduced is as before:
-// sums about the thread's maximum.
+// in nearly every chunk; a lagging one runs in a warp's first chunk and then rarely. Until the first
+// finite element the reference is 0 (limit -inf; the -inf or NaN elements before it give 0 or NaN
+// about any reference, so no chunk tests for it). Before the group reduction the sums move to `top`
+// (settle_reference), so that what is reduced is as before: sums about the thread's maximum.
 // For LABO, st.m and st.s are over the non-targets only until the group reduction adds the target
 // (join_target): the plain and the tempered exponentials of an element then share d = z - st.m,
 // and one reference serves both.
 struct ThreadStats {
     RowStats st;
-    float limit;  // st.m + reference_lag: an element above it moves the reference
+    float limit;  // st.m + reference_lag: an element above it moves the reference (-inf: none yet)
     float top;    // the maximum of the elements folded so far
     // fp32, as st.s: one thread's share of a row, rescaled rarely (fp64 from the group reduction on)
     float ts;
     float tw1;
 
     __device__ __forceinline__ static ThreadStats identity() {
-        return {RowStats::identity(), -f_inf(), -f_inf(), 0.f, 0.f};
+        return {{0.f, 0.f, 0.f, 0.f, 0.f, f_inf()}, -f_inf(), -f_inf(), 0.f, 0.f};
     }
 };
 
@@ -134,12 +135,14 @@ __device__ __forceinline__ void rebase_tempered_sums(T &s, T &w1, float from, fl
 }
 
 // Moves the sums to the reference `to` > st.m: the sum of exponentials (and fixed-T LABO's tempered
-// sums, at exponent scale `tscale`) rescaled.
+// sums, at exponent scale `tscale`) rescaled, unless no finite element has come yet.
 template <class Options>
 __device__ __forceinline__ void move_reference(ThreadStats &acc, float to, float tscale) {
     RowStats &st = acc.st;
-    if constexpr (Options::fixed_sums) rebase_tempered_sums(acc.ts, acc.tw1, st.m, to, tscale);
-    st.s *= expf(st.m - to);
+    if (acc.limit != -f_inf()) {
+        if constexpr (Options::fixed_sums) rebase_tempered_sums(acc.ts, acc.tw1, st.m, to, tscale);
+        st.s *= expf(st.m - to);
+    }
     st.m = to;
 }
 
@@ -153,24 +156,27 @@ __device__ __forceinline__ void follow_max(ThreadStats &acc, float cmax, float t
     }
 }
 
-// The sums about the thread's maximum, for the group reduction (once per row).
+// The sums about the thread's maximum, for the group reduction (once per row); about -inf (s 0, or
+// NaN) if no finite element came.
 template <class Options>
 __device__ __forceinline__ void settle_reference(ThreadStats &acc, float tscale) {
-    if (acc.top > acc.st.m) move_reference<Options>(acc, acc.top, tscale);
+    if (acc.limit == -f_inf()) {
+        acc.st.m = -f_inf();
+    } else if (acc.top > acc.st.m) {
+        move_reference<Options>(acc, acc.top, tscale);
+    }
 }
 
-// Folds the values z[i] with keep(i) into the running sums about `base` (the reference, or 0
-// while that is -inf: exp(-inf - 0) = 0 rather than exp(-inf + inf)): the sum of exponentials and,
-// for fixed-T LABO, the tempered sums at exponent scale `tscale` = beta log2(e), from the same
-// differences d = z - base.
+// Folds the values z[i] with keep(i) into the running sums about the reference (ThreadStats): the
+// sum of exponentials and, for fixed-T LABO, the tempered sums at exponent scale `tscale` =
+// beta log2(e), from the same differences d = z - st.m.
 template <class Options, int N, class Keep>
-__device__ __forceinline__ void fold_exponentials(ThreadStats &acc, float base, float tscale, const float (&z)[N],
-                                                  Keep &&keep) {
+__device__ __forceinline__ void fold_exponentials(ThreadStats &acc, float tscale, const float (&z)[N], Keep &&keep) {
     float e = -0.f, cs = -0.f, cw = -0.f;  // -0 + x is x: the first add folds away
 #pragma unroll
     for (int i = 0; i < N; ++i) {
         if (keep(i)) {
-            const float d = z[i] - base;
+            const float d = z[i] - acc.st.m;
             e += fast_exp(d);
             if constexpr (Options::fixed_sums) {
                 // Unguarded: a -inf logit makes w1 NaN (0 * inf), and the row's sums are then taken
@@ -202,7 +208,7 @@ __device__ __forceinline__ void accumulate_stats(ThreadStats &acc, float tscale,
 #pragma unroll
         for (int i = 1; i < kVec; ++i) cmax = fmaxf(cmax, z[i]);
         follow_max<Options>(acc, cmax, tscale);
-        fold_exponentials<Options>(acc, st.m == -f_inf() ? 0.f : st.m, tscale, z, [](int) { return true; });
+        fold_exponentials<Options>(acc, tscale, z, [](int) { return true; });
         if (Options::need_zsum) {
             float t = -0.f;
 #pragma unroll
@@ -237,9 +243,8 @@ __device__ __forceinline__ void accumulate_stats(ThreadStats &acc, float tscale,
         if (i == slots.target) st.zy += z[i];
     }
     follow_max<Options>(acc, cmax, tscale);
-    // About 0 while the reference is -inf, as for a full chunk: the elements summed are then -inf
-    // (weight 0) or NaN, which must reach the sums (a NaN logit makes the row's loss NaN).
-    fold_exponentials<Options>(acc, st.m == -f_inf() ? 0.f : st.m, tscale, z, summed);
+    // (also before the first finite element: a NaN must reach the sums, making the row's loss NaN)
+    fold_exponentials<Options>(acc, tscale, z, summed);
     if (Options::need_nt_min) st.nt_min = fminf(st.nt_min, cmin);
     if (Options::need_zsum) {
 #pragma unroll

@@ -150,9 +150,10 @@ bool close(double got, double want, double atol, double rtol) {
 enum Layout { CONTIG, PHASED, MISMATCH, INPLACE, NOGRAD, kNumLayouts };
 const char *const kLayoutNames[] = {"contig", "phased", "mismatch", "inplace", "nograd"};
 // Rows that are not plain random logits: row 1 all equal, row 1 with a tie at the top, row 0 with a
-// -inf logit, row 0 with its first third masked to -inf (a constrained vocabulary: whole chunks, and
-// many threads' first chunks, hold only -inf; a third keeps the budget rule's epsilon reachable:
-// with m of n non-targets masked, KL(r || u) >= log(n / (n - m)) at every T), every row ignored,
+// -inf logit, row 0 with its first third masked to -inf and the rest 200 lower (a constrained
+// vocabulary: whole chunks, and many threads' first chunks, hold only -inf; a third keeps the
+// budget rule's epsilon reachable: with m of n non-targets masked, KL(r || u) >= log(n / (n - m))
+// at every T), every row ignored,
 // row 0's target 120 above every other logit (the target is the row's maximum by more than an fp32
 // exponential spans: LABO's pass 1 sums the non-targets about their own maximum and adds the target
 // last), row 0 shifted by +1000 (large logits, ordinary differences), a NaN logit in row 0 and +inf
@@ -223,6 +224,11 @@ void run_case(const Case &cs) {
     if (cs.special == NEG_INF) set_logit(s0, 0, -INFINITY);
     if (cs.special == MASKED_THIRD) {
         for (int64_t k = 0; k < V / 3; ++k) set_logit(s0, k, -INFINITY);
+        // the rest far below 0: a thread's first finite element then lies 200 below the reference
+        // its -inf elements were summed about
+        for (int64_t k = V / 3; k < V; ++k) {
+            set_logit(s0, k, z[static_cast<size_t>(loff + s0 * lstride + k)] - 200.f);
+        }
     }
 
     std::vector<int64_t> targets(static_cast<size_t>(N));
