@@ -4,6 +4,7 @@
 #define LABO_SRC_CUDA_LABEL_LOSS_GRADIENT_CUH_
 
 #include <cstdint>
+#include <type_traits>
 
 #include "cuda_common.cuh"
 
@@ -80,6 +81,29 @@ __device__ __forceinline__ void set_log2_offsets(GradientRule &rule) {
 // with it (kTempered), in the log2 domain or, for rows beyond it, from the differences (the
 // *Natural kinds; GradientRule).
 enum class GradientKind { kZero, kPlain, kPlainNatural, kTempered, kTemperedNatural };
+
+// f(std::integral_constant<GradientKind, K>{}) with the kind K that writes a solved row's gradient
+// (not kZero: an ignored row is the caller's). kTempered* only where the kernel holds LABO's r
+// (kTempered: Options::tempered), so that no other kernel instantiates a tempered sweep.
+template <bool kTempered, class F>
+__device__ __forceinline__ void with_gradient_kind(const GradientRule &rule, F &&f) {
+    using Kind = GradientKind;
+    if constexpr (kTempered) {
+        if (rule.tempered) {
+            if (rule.natural) {
+                f(std::integral_constant<Kind, Kind::kTemperedNatural>{});
+            } else {
+                f(std::integral_constant<Kind, Kind::kTempered>{});
+            }
+            return;
+        }
+    }
+    if (rule.natural) {
+        f(std::integral_constant<Kind, Kind::kPlainNatural>{});
+    } else {
+        f(std::integral_constant<Kind, Kind::kPlain>{});
+    }
+}
 
 // Gradient of chunk c, into gk (elements outside the row get values that are never stored).
 template <GradientKind kKind, class Tr, class Geo, class Index>

@@ -130,21 +130,9 @@ __device__ __forceinline__ void process_row(const LossKernelParams &p, int64_t r
                                                      row_stats<Tr, Options>(g, view, target, tscale));
     if (grow == nullptr) return;
     const bool same_phase = chunk_phase<Tr>(grow) == view.geo.phase;
-    if constexpr (Options::tempered) {
-        if (rule.tempered && rule.natural) {
-            write_gradient<GradientKind::kTemperedNatural, Tr>(rule, view, target, grow, same_phase);
-            return;
-        }
-        if (rule.tempered) {
-            write_gradient<GradientKind::kTempered, Tr>(rule, view, target, grow, same_phase);
-            return;
-        }
-    }
-    if (rule.natural) {
-        write_gradient<GradientKind::kPlainNatural, Tr>(rule, view, target, grow, same_phase);
-    } else {
-        write_gradient<GradientKind::kPlain, Tr>(rule, view, target, grow, same_phase);
-    }
+    with_gradient_kind<Options::tempered>(rule, [&](auto kind) {
+        write_gradient<decltype(kind)::value, Tr>(rule, view, target, grow, same_phase);
+    });
 }
 
 }  // namespace label_loss

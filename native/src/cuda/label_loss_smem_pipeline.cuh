@@ -182,19 +182,8 @@ __device__ __forceinline__ void pipelined_smem_rows(const LossKernelParams &p, f
         };
         if (ignored) {
             sweep(std::integral_constant<GradientKind, GradientKind::kZero>{});
-        } else if (Options::tempered && rule.tempered) {
-            // Only LABO's instantiations hold a tempered sweep (if constexpr discards it elsewhere).
-            if constexpr (Options::tempered) {
-                if (rule.natural) {
-                    sweep(std::integral_constant<GradientKind, GradientKind::kTemperedNatural>{});
-                } else {
-                    sweep(std::integral_constant<GradientKind, GradientKind::kTempered>{});
-                }
-            }
-        } else if (rule.natural) {
-            sweep(std::integral_constant<GradientKind, GradientKind::kPlainNatural>{});
         } else {
-            sweep(std::integral_constant<GradientKind, GradientKind::kPlain>{});
+            with_gradient_kind<Options::tempered>(rule, sweep);
         }
         if (!has_next) return;
         row = next;
