@@ -100,6 +100,13 @@ inline unsigned __float_as_uint(float f) { unsigned u; std::memcpy(&u, &f, 4); r
 inline float __int_as_float(int i) { float f; std::memcpy(&f, &i, 4); return f; }
 inline double __longlong_as_double(long long i) { double d; std::memcpy(&d, &i, 8); return d; }
 
+// The approximate intrinsics' models below draw their errors from hashed argument bits: h mapped to
+// [-1, 1), and an ulp of a result.
+namespace emu {
+inline double model_unit(unsigned h) { return (static_cast<double>(h >> 8) / 16777216.0) * 2.0 - 1.0; }
+inline float model_ulp(float f) { return std::nextafter(std::fabs(f), INFINITY) - std::fabs(f); }
+}  // namespace emu
+
 // A model of __expf (ex2.approx.ftz of x * log2(e)), not the hardware's: the argument is rounded to
 // float, the result carries a deterministic pseudo-random relative error of up to 2.4e-7 (about
 // 2 ulp), and results below the smallest normal float are flushed to 0.
@@ -107,7 +114,7 @@ inline float __expf(float x) {
     const float t = x * 1.44269504f;
     double r = std::exp2(static_cast<double>(t));
     unsigned h = __float_as_uint(t) * 2654435761u;
-    r *= 1.0 + ((static_cast<double>(h >> 8) / 16777216.0) * 2.0 - 1.0) * 2.4e-7;
+    r *= 1.0 + emu::model_unit(h) * 2.4e-7;
     float f = static_cast<float>(r);
     if (std::fabs(f) < 1.17549435e-38f) f = 0.f;
     return f;
@@ -118,12 +125,9 @@ inline float __expf(float x) {
 inline float __log2f(float x) {
     const double r = std::log2(static_cast<double>(x));
     if (!std::isfinite(r)) return static_cast<float>(r);  // 0, inf, NaN and negative x: as lg2.approx
-    const unsigned h = __float_as_uint(x) * 2654435761u;
-    const double u = (static_cast<double>(h >> 8) / 16777216.0) * 2.0 - 1.0;  // in [-1, 1)
-    const float f = static_cast<float>(r);
+    const double u = emu::model_unit(__float_as_uint(x) * 2654435761u);
     if (x >= 0.5f && x <= 2.f) return static_cast<float>(r + u * 0x1p-22);
-    const float ulp = std::nextafter(std::fabs(f), INFINITY) - std::fabs(f);
-    return static_cast<float>(r + u * 2.0 * ulp);
+    return static_cast<float>(r + u * 2.0 * emu::model_ulp(static_cast<float>(r)));
 }
 // A model of __fdividef (x times an approximate reciprocal of y): 2 ulp, and 0 for 2^126 < |y| <
 // 2^128 as the programming guide gives it (and x / y elsewhere, inf and NaN included).
@@ -131,10 +135,8 @@ inline float __fdividef(float x, float y) {
     if (std::fabs(y) > 0x1p126f && std::isfinite(y)) return 0.f * x;
     const float q = x / y;
     if (!std::isfinite(q) || q == 0.f) return q;
-    const unsigned h = __float_as_uint(x) * 2654435761u ^ __float_as_uint(y);
-    const double u = (static_cast<double>(h >> 8) / 16777216.0) * 2.0 - 1.0;  // in [-1, 1)
-    const float ulp = std::nextafter(std::fabs(q), INFINITY) - std::fabs(q);
-    return static_cast<float>(static_cast<double>(q) + u * 2.0 * ulp);
+    const double u = emu::model_unit(__float_as_uint(x) * 2654435761u ^ __float_as_uint(y));
+    return static_cast<float>(static_cast<double>(q) + u * 2.0 * emu::model_ulp(q));
 }
 inline float __fadd_rn(float a, float b) { return a + b; }
 inline float __fmul_rn(float a, float b) { return a * b; }
